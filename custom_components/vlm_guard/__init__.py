@@ -1,0 +1,126 @@
+"""VLM Guard: RTSP cameras judged by a local vision-language model."""
+
+from __future__ import annotations
+
+import logging
+
+from homeassistant.const import CONF_API_KEY, CONF_URL, EVENT_HOMEASSISTANT_STOP
+from homeassistant.core import Event, HomeAssistant
+from homeassistant.exceptions import ConfigEntryError, ConfigEntryNotReady
+from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
+
+from .const import (
+    CONF_BACKEND,
+    CONF_KEEP_ALIVE,
+    CONF_MODEL,
+    CONF_NUM_CTX,
+    CONF_TIMEOUT,
+    DOMAIN,
+    PLATFORMS,
+    SUBENTRY_CAMERA,
+)
+from .coordinator import CameraMonitor
+from .core.vlm import (
+    DEFAULT_KEEP_ALIVE,
+    DEFAULT_NUM_CTX,
+    DEFAULT_TIMEOUT,
+    VLMAuthError,
+    VLMClient,
+    VLMError,
+    VLMSettings,
+    create_client,
+)
+from .data import VLMGuardConfigEntry, VLMGuardData
+from .server import ServerMonitor
+
+_LOGGER = logging.getLogger(__name__)
+
+
+def client_from_data(hass: HomeAssistant, data: dict[str, object]) -> VLMClient:
+    """Build the VLM client described by a server entry's data."""
+    settings = VLMSettings(
+        backend=str(data[CONF_BACKEND]),
+        url=str(data[CONF_URL]),
+        model=str(data.get(CONF_MODEL, "")),
+        api_key=str(data.get(CONF_API_KEY) or ""),
+        num_ctx=int(str(data.get(CONF_NUM_CTX, DEFAULT_NUM_CTX))),
+        keep_alive=str(data.get(CONF_KEEP_ALIVE, DEFAULT_KEEP_ALIVE)),
+        timeout=float(str(data.get(CONF_TIMEOUT, DEFAULT_TIMEOUT))),
+    )
+    return create_client(async_get_clientsession(hass), settings)
+
+
+async def async_setup_entry(hass: HomeAssistant, entry: VLMGuardConfigEntry) -> bool:
+    """Connect to the VLM server and start every camera of the entry."""
+    client = client_from_data(hass, dict(entry.data))
+    try:
+        models = await client.list_models()
+    except VLMAuthError as err:
+        raise ConfigEntryError(
+            translation_domain=DOMAIN,
+            translation_key="invalid_auth",
+            translation_placeholders={"error": str(err)},
+        ) from err
+    except VLMError as err:
+        raise ConfigEntryNotReady(
+            translation_domain=DOMAIN,
+            translation_key="cannot_connect",
+            translation_placeholders={"error": str(err)},
+        ) from err
+    if client.settings.model not in models:
+        raise ConfigEntryError(
+            translation_domain=DOMAIN,
+            translation_key="model_not_found",
+            translation_placeholders={"model": client.settings.model},
+        )
+
+    server = ServerMonitor(hass, entry.entry_id, client)
+    data = VLMGuardData(client=client, server=server)
+    for subentry in entry.subentries.values():
+        if subentry.subentry_type == SUBENTRY_CAMERA:
+            data.cameras[subentry.subentry_id] = CameraMonitor(
+                hass, entry.entry_id, subentry, client, server
+            )
+    entry.runtime_data = data
+
+    dr.async_get(hass).async_get_or_create(
+        config_entry_id=entry.entry_id,
+        identifiers={(DOMAIN, entry.entry_id)},
+        name=entry.title,
+        manufacturer="Ollama" if client.settings.backend == "ollama" else "OpenAI-compatible",
+        model=client.settings.model,
+        entry_type=dr.DeviceEntryType.SERVICE,
+    )
+    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+
+    server.async_start()
+    for camera in data.cameras.values():
+        camera.async_start()
+
+    async def _async_stop_cameras(_event: Event) -> None:
+        # Reader threads must exit when Home Assistant stops, not only on unload.
+        await _async_stop(data)
+
+    entry.async_on_unload(
+        hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, _async_stop_cameras)
+    )
+    entry.async_on_unload(entry.add_update_listener(_async_update_listener))
+    return True
+
+
+async def _async_stop(data: VLMGuardData) -> None:
+    data.server.async_stop()
+    for camera in data.cameras.values():
+        await camera.async_stop()
+
+
+async def _async_update_listener(hass: HomeAssistant, entry: VLMGuardConfigEntry) -> None:
+    """Reload when the server settings or the cameras change."""
+    await hass.config_entries.async_reload(entry.entry_id)
+
+
+async def async_unload_entry(hass: HomeAssistant, entry: VLMGuardConfigEntry) -> bool:
+    """Stop every camera and the server check, then unload the platforms."""
+    await _async_stop(entry.runtime_data)
+    return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)

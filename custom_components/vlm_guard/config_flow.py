@@ -1,0 +1,300 @@
+"""Config flow: one entry per VLM server, one subentry per camera."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+import logging
+from typing import Any
+from urllib.parse import urlsplit
+
+import voluptuous as vol
+
+from homeassistant.config_entries import (
+    SOURCE_RECONFIGURE,
+    ConfigEntry,
+    ConfigEntryState,
+    ConfigFlow,
+    ConfigFlowResult,
+    ConfigSubentryFlow,
+    SubentryFlowResult,
+)
+from homeassistant.const import CONF_API_KEY, CONF_NAME, CONF_URL
+from homeassistant.core import callback
+from homeassistant.helpers.selector import (
+    NumberSelector,
+    NumberSelectorConfig,
+    NumberSelectorMode,
+    SelectSelector,
+    SelectSelectorConfig,
+    SelectSelectorMode,
+    TextSelector,
+    TextSelectorConfig,
+    TextSelectorType,
+)
+
+from . import client_from_data
+from .const import (
+    CONF_ALERT_HOLD,
+    CONF_BACKEND,
+    CONF_INTERVAL,
+    CONF_KEEP_ALIVE,
+    CONF_MODEL,
+    CONF_NUM_CTX,
+    CONF_RTSP_URL,
+    CONF_TIMEOUT,
+    DEFAULT_ALERT_HOLD,
+    DEFAULT_INTERVAL,
+    DEFAULT_OLLAMA_URL,
+    DOMAIN,
+    MAX_NUM_CTX,
+    MIN_NUM_CTX,
+    PROBE_TIMEOUT,
+    SUBENTRY_CAMERA,
+)
+from .core.probe import ProbeError, probe_stream
+from .core.redact import mask_url
+from .core.vlm import (
+    BACKEND_OLLAMA,
+    BACKENDS,
+    DEFAULT_KEEP_ALIVE,
+    DEFAULT_NUM_CTX,
+    DEFAULT_TIMEOUT,
+    VLMAuthError,
+    VLMError,
+)
+
+_LOGGER = logging.getLogger(__name__)
+
+SERVER_SCHEMA = vol.Schema(
+    {
+        vol.Required(CONF_BACKEND, default=BACKEND_OLLAMA): SelectSelector(
+            SelectSelectorConfig(
+                options=list(BACKENDS),
+                translation_key=CONF_BACKEND,
+                mode=SelectSelectorMode.LIST,
+            )
+        ),
+        vol.Required(CONF_URL, default=DEFAULT_OLLAMA_URL): TextSelector(
+            TextSelectorConfig(type=TextSelectorType.URL)
+        ),
+        vol.Optional(CONF_API_KEY): TextSelector(
+            TextSelectorConfig(type=TextSelectorType.PASSWORD)
+        ),
+    }
+)
+
+
+def model_schema(models: list[str]) -> vol.Schema:
+    """Return the model step's schema, offering the server's models."""
+    return vol.Schema(
+        {
+            vol.Required(CONF_MODEL): SelectSelector(
+                SelectSelectorConfig(options=models, custom_value=True, sort=True)
+            ),
+            vol.Required(CONF_NUM_CTX, default=DEFAULT_NUM_CTX): NumberSelector(
+                NumberSelectorConfig(
+                    min=MIN_NUM_CTX, max=MAX_NUM_CTX, step=1, mode=NumberSelectorMode.BOX
+                )
+            ),
+            vol.Required(CONF_KEEP_ALIVE, default=DEFAULT_KEEP_ALIVE): str,
+            vol.Required(CONF_TIMEOUT, default=DEFAULT_TIMEOUT): NumberSelector(
+                NumberSelectorConfig(
+                    min=1, max=600, step=1, mode=NumberSelectorMode.BOX, unit_of_measurement="s"
+                )
+            ),
+        }
+    )
+
+
+def camera_schema() -> vol.Schema:
+    """Return the camera subentry's schema."""
+    return vol.Schema(
+        {
+            vol.Required(CONF_NAME): str,
+            vol.Required(CONF_RTSP_URL): TextSelector(
+                TextSelectorConfig(type=TextSelectorType.URL)
+            ),
+            vol.Required(CONF_INTERVAL, default=DEFAULT_INTERVAL): NumberSelector(
+                NumberSelectorConfig(
+                    min=1, max=300, step=0.5, mode=NumberSelectorMode.BOX, unit_of_measurement="s"
+                )
+            ),
+            vol.Required(CONF_ALERT_HOLD, default=DEFAULT_ALERT_HOLD): NumberSelector(
+                NumberSelectorConfig(
+                    min=1, max=3600, step=1, mode=NumberSelectorMode.BOX, unit_of_measurement="s"
+                )
+            ),
+        }
+    )
+
+
+def _server_title(url: str, model: str) -> str:
+    return f"{model} @ {urlsplit(url).netloc or url}"
+
+
+def _unique_id(url: str, model: str) -> str:
+    return f"{url.rstrip('/').lower()}|{model}"
+
+
+class VLMGuardConfigFlow(ConfigFlow, domain=DOMAIN):
+    """Set up a VLM server: where it is, then which model and how to load it."""
+
+    VERSION = 1
+    MINOR_VERSION = 1
+
+    def __init__(self) -> None:
+        """Start with nothing known about the server."""
+        self._server: dict[str, Any] = {}
+        self._models: list[str] = []
+
+    @classmethod
+    @callback
+    def async_get_supported_subentry_types(
+        cls, config_entry: ConfigEntry
+    ) -> dict[str, type[ConfigSubentryFlow]]:
+        """Cameras are subentries of their VLM server."""
+        return {SUBENTRY_CAMERA: CameraSubentryFlow}
+
+    async def async_step_user(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask for the server and list its models."""
+        return await self._async_step_server("user", user_input)
+
+    async def async_step_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Change the server; the model step follows."""
+        return await self._async_step_server(SOURCE_RECONFIGURE, user_input)
+
+    async def _async_step_server(
+        self, step_id: str, user_input: dict[str, Any] | None
+    ) -> ConfigFlowResult:
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            server = {
+                CONF_BACKEND: user_input[CONF_BACKEND],
+                CONF_URL: user_input[CONF_URL].strip().rstrip("/"),
+                CONF_API_KEY: user_input.get(CONF_API_KEY, "").strip(),
+            }
+            client = client_from_data(self.hass, server)
+            try:
+                models = await client.list_models()
+            except VLMAuthError:
+                errors["base"] = "invalid_auth"
+            except VLMError as err:
+                _LOGGER.debug("Cannot list the models of %s: %s", server[CONF_URL], err)
+                errors["base"] = "cannot_connect"
+            else:
+                if not models:
+                    errors["base"] = "no_models"
+                else:
+                    self._server = server
+                    self._models = models
+                    return await self.async_step_model()
+        suggested: Mapping[str, Any] = user_input or (
+            self._get_reconfigure_entry().data if step_id == SOURCE_RECONFIGURE else {}
+        )
+        return self.async_show_form(
+            step_id=step_id,
+            data_schema=self.add_suggested_values_to_schema(SERVER_SCHEMA, suggested),
+            errors=errors,
+        )
+
+    async def async_step_model(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Choose the model among those the server offers, and how it is loaded."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            model = str(user_input[CONF_MODEL]).strip()
+            if model not in self._models:
+                errors[CONF_MODEL] = "model_not_found"
+            else:
+                data = {
+                    **self._server,
+                    CONF_MODEL: model,
+                    CONF_NUM_CTX: int(user_input[CONF_NUM_CTX]),
+                    CONF_KEEP_ALIVE: str(user_input[CONF_KEEP_ALIVE]).strip(),
+                    CONF_TIMEOUT: float(user_input[CONF_TIMEOUT]),
+                }
+                unique_id = _unique_id(data[CONF_URL], model)
+                title = _server_title(data[CONF_URL], model)
+                if self.source == SOURCE_RECONFIGURE:
+                    entry = self._get_reconfigure_entry()
+                    if unique_id != entry.unique_id:
+                        await self.async_set_unique_id(unique_id)
+                        self._abort_if_unique_id_configured()
+                    return self.async_update_and_abort(
+                        entry, unique_id=unique_id, title=title, data=data
+                    )
+                await self.async_set_unique_id(unique_id)
+                self._abort_if_unique_id_configured()
+                return self.async_create_entry(title=title, data=data)
+        suggested: Mapping[str, Any] = user_input or (
+            self._get_reconfigure_entry().data if self.source == SOURCE_RECONFIGURE else {}
+        )
+        return self.async_show_form(
+            step_id="model",
+            data_schema=self.add_suggested_values_to_schema(model_schema(self._models), suggested),
+            errors=errors,
+        )
+
+
+class CameraSubentryFlow(ConfigSubentryFlow):
+    """Add or change a camera; its stream is probed before anything is saved."""
+
+    async def async_step_user(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """Add a camera."""
+        return await self._async_step_camera("user", user_input)
+
+    async def async_step_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """Change a camera."""
+        return await self._async_step_camera(SOURCE_RECONFIGURE, user_input)
+
+    async def _async_step_camera(
+        self, step_id: str, user_input: dict[str, Any] | None
+    ) -> SubentryFlowResult:
+        entry = self._get_entry()
+        if entry.state is not ConfigEntryState.LOADED:
+            return self.async_abort(reason="entry_not_loaded")
+        reconfiguring = step_id == SOURCE_RECONFIGURE
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            url = str(user_input[CONF_RTSP_URL]).strip()
+            name = str(user_input[CONF_NAME]).strip()
+            current = self._get_reconfigure_subentry().subentry_id if reconfiguring else None
+            for subentry in entry.subentries.values():
+                if subentry.subentry_id != current and subentry.data.get(CONF_RTSP_URL) == url:
+                    return self.async_abort(reason="already_configured")
+            try:
+                await self.hass.async_add_executor_job(
+                    lambda: probe_stream(url, timeout=PROBE_TIMEOUT)
+                )
+            except ProbeError as err:
+                _LOGGER.debug("Camera %s at %s failed the probe: %s", name, mask_url(url), err)
+                errors["base"] = err.reason
+            else:
+                data = {
+                    CONF_RTSP_URL: url,
+                    CONF_INTERVAL: float(user_input[CONF_INTERVAL]),
+                    CONF_ALERT_HOLD: float(user_input[CONF_ALERT_HOLD]),
+                }
+                if reconfiguring:
+                    return self.async_update_and_abort(
+                        entry, self._get_reconfigure_subentry(), title=name, data=data
+                    )
+                return self.async_create_entry(title=name, data=data)
+        suggested: Mapping[str, Any] = user_input or {}
+        if user_input is None and reconfiguring:
+            subentry = self._get_reconfigure_subentry()
+            suggested = {CONF_NAME: subentry.title, **subentry.data}
+        return self.async_show_form(
+            step_id=step_id,
+            data_schema=self.add_suggested_values_to_schema(camera_schema(), suggested),
+            errors=errors,
+        )

@@ -1,0 +1,253 @@
+"""One monitor per camera: wires stream, motion, VLM and verdict to Home Assistant."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+import logging
+from pathlib import Path
+from typing import Any
+
+from homeassistant.config_entries import ConfigSubentry
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.helpers.device_registry import DeviceInfo
+from homeassistant.helpers.dispatcher import async_dispatcher_send
+from homeassistant.helpers.event import async_call_later, async_track_time_interval
+from homeassistant.util import dt as dt_util, slugify
+
+from .const import (
+    CONF_ALERT_HOLD,
+    CONF_INTERVAL,
+    CONF_RTSP_URL,
+    DEFAULT_ALERT_HOLD,
+    DEFAULT_INTERVAL,
+    DOMAIN,
+    EVENT_ALERT,
+    READER_STOP_TIMEOUT,
+)
+from .core.pipeline import Analyzer, TickResult
+from .core.redact import mask_url
+from .core.stream import StreamReader, StreamStatus
+from .core.verdict import Verdict, parse_verdict
+from .core.vlm import VLMClient, VLMError
+from .server import ServerMonitor
+from .snapshots import SnapshotStore
+
+_LOGGER = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """One verdict of the VLM on one crop, with what is needed to explain it."""
+
+    time: datetime
+    verdict: Verdict
+    raw: str
+    model: str
+    latency: float
+    boxes: list[tuple[int, int, int, int]] = field(default_factory=list)
+    crop: tuple[int, int, int, int] | None = None
+
+
+class CameraMonitor:
+    """Analyse one camera every tick and publish alerts to Home Assistant."""
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry_id: str,
+        subentry: ConfigSubentry,
+        client: VLMClient,
+        server: ServerMonitor,
+    ) -> None:
+        """Prepare the camera; nothing runs before async_start()."""
+        self.hass = hass
+        self.entry_id = entry_id
+        self.subentry_id = subentry.subentry_id
+        self.name = subentry.title
+        self.url: str = subentry.data[CONF_RTSP_URL]
+        self.interval = float(subentry.data.get(CONF_INTERVAL, DEFAULT_INTERVAL))
+        self.alert_hold = float(subentry.data.get(CONF_ALERT_HOLD, DEFAULT_ALERT_HOLD))
+        self.client = client
+        self.server = server
+        self.analyzer = Analyzer()
+        self.reader = StreamReader(self.url, name=self.name, on_status=self._on_stream_status)
+        self.snapshots = SnapshotStore(hass, slugify(self.name) or self.subentry_id)
+        self.signal_update = f"{DOMAIN}_{self.subentry_id}_update"
+        self.signal_alert = f"{DOMAIN}_{self.subentry_id}_alert"
+        self.device_info = DeviceInfo(
+            identifiers={(DOMAIN, self.subentry_id)},
+            name=self.name,
+            manufacturer="VLM Guard",
+            model="RTSP camera",
+            via_device=(DOMAIN, entry_id),
+        )
+
+        self.alert_on = False
+        self.last_decision: Decision | None = None
+        self.last_alert: dict[str, Any] | None = None
+        self.snapshot: bytes | None = None
+        self.stream_connected = False
+        self.vlm_calls = 0
+        self.ticks = 0
+
+        self._last_sequence = 0
+        self._last_generation = 0
+        self._tick_task: asyncio.Task[None] | None = None
+        self._unsub_interval: CALLBACK_TYPE | None = None
+        self._unsub_hold: CALLBACK_TYPE | None = None
+        self._stopping = False
+
+    @property
+    def stream_source(self) -> str:
+        """Return the RTSP URL for Home Assistant's own live view."""
+        return self.url
+
+    # ------------------------------------------------------------ lifecycle
+    @callback
+    def async_start(self) -> None:
+        """Start the reader thread and the analysis ticks."""
+        _LOGGER.debug("Starting camera %s (%s)", self.name, mask_url(self.url))
+        self.reader.start()
+        self._unsub_interval = async_track_time_interval(
+            self.hass,
+            self._async_on_interval,
+            timedelta(seconds=self.interval),
+            name=f"{DOMAIN} tick {self.name}",
+            cancel_on_shutdown=True,
+        )
+
+    async def async_stop(self) -> None:
+        """Stop ticking and signal the reader; never waits forever on it."""
+        self._stopping = True
+        for unsub in (self._unsub_interval, self._unsub_hold):
+            if unsub is not None:
+                unsub()
+        self._unsub_interval = self._unsub_hold = None
+        if self._tick_task is not None and not self._tick_task.done():
+            self._tick_task.cancel()
+            try:
+                await self._tick_task
+            except asyncio.CancelledError:
+                if (task := asyncio.current_task()) is not None and task.cancelling():
+                    raise
+        stopped = await self.hass.async_add_executor_job(self.reader.stop, READER_STOP_TIMEOUT)
+        if not stopped:
+            _LOGGER.warning(
+                "Reader of camera %s did not exit within %.0f s; it is left to finish on its own",
+                self.name,
+                READER_STOP_TIMEOUT,
+            )
+
+    # --------------------------------------------------------------- stream
+    def _on_stream_status(self, status: StreamStatus) -> None:
+        """Receive the reader's connection changes (called from its thread)."""
+        self.hass.loop.call_soon_threadsafe(self._async_stream_status, status)
+
+    @callback
+    def _async_stream_status(self, status: StreamStatus) -> None:
+        if self._stopping or status.connected == self.stream_connected:
+            return
+        self.stream_connected = status.connected
+        if status.connected:
+            _LOGGER.info("Camera %s stream is connected", self.name)
+        else:
+            _LOGGER.warning("Camera %s stream is unavailable: %s", self.name, status.error)
+        async_dispatcher_send(self.hass, self.signal_update)
+
+    # ----------------------------------------------------------------- ticks
+    @callback
+    def _async_on_interval(self, _now: datetime) -> None:
+        if self._tick_task is not None and not self._tick_task.done():
+            # The previous tick still waits on the VLM: skip rather than pile up.
+            return
+        self._tick_task = self.hass.async_create_background_task(
+            self.async_tick(), name=f"{DOMAIN} tick {self.name}"
+        )
+
+    async def async_tick(self) -> Decision | None:
+        """Analyse the newest frame; return the VLM decision if the VLM was asked."""
+        frame = self.reader.latest()
+        if frame is None or frame.sequence == self._last_sequence:
+            return None
+        self._last_sequence = frame.sequence
+        if frame.generation != self._last_generation:
+            # A reopened stream is not comparable with the frame before it.
+            self._last_generation = frame.generation
+            self.analyzer.detector.reset()
+        result = await self.hass.async_add_executor_job(self.analyzer.tick, frame.image)
+        self.ticks += 1
+        if result.crop_jpeg is None:
+            return None
+        return await self._async_judge(result, result.crop_jpeg)
+
+    async def _async_judge(self, result: TickResult, image: bytes) -> Decision | None:
+        """Ask the VLM about a crop and act on its verdict."""
+        self.vlm_calls += 1
+        try:
+            answer = await self.client.analyze(image)
+        except VLMError as err:
+            _LOGGER.debug("Camera %s: VLM call failed: %s", self.name, err)
+            self.server.async_set_error(err)
+            return None
+        self.server.async_set_ok()
+        decision = Decision(
+            time=dt_util.utcnow(),
+            verdict=parse_verdict(answer.text),
+            raw=answer.text,
+            model=answer.model,
+            latency=answer.latency,
+            boxes=list(result.boxes),
+            crop=result.crop_box,
+        )
+        self.last_decision = decision
+        _LOGGER.debug(
+            "Camera %s: %s by rule %s: %s",
+            self.name,
+            "ALERT" if decision.verdict.alert else "CLEAR",
+            decision.verdict.rule,
+            decision.verdict.description,
+        )
+        if decision.verdict.alert:
+            await self._async_alert(result, decision)
+        else:
+            async_dispatcher_send(self.hass, self.signal_update)
+        return decision
+
+    # ----------------------------------------------------------------- alert
+    async def _async_alert(self, result: TickResult, decision: Decision) -> None:
+        snapshot = await self.hass.async_add_executor_job(Analyzer.snapshot, result)
+        saved = await self.snapshots.async_save(snapshot, decision.time)
+        self.snapshot = snapshot
+        payload: dict[str, Any] = {
+            "camera": self.name,
+            "config_entry_id": self.entry_id,
+            "subentry_id": self.subentry_id,
+            "description": decision.verdict.description,
+            "rule": decision.verdict.rule,
+            "model": decision.model,
+            "latency": round(decision.latency, 3),
+            "raw_answer": decision.raw,
+            "boxes": [list(box) for box in decision.boxes],
+            "crop": list(decision.crop) if decision.crop else None,
+            "snapshot_path": saved.path if saved else None,
+            "snapshot_media_id": saved.media_id if saved else None,
+            "time": decision.time.isoformat(),
+        }
+        self.last_alert = payload
+        self.alert_on = True
+        if self._unsub_hold is not None:
+            self._unsub_hold()
+        self._unsub_hold = async_call_later(self.hass, self.alert_hold, self._async_hold_expired)
+        _LOGGER.info("Camera %s: alert: %s", self.name, decision.verdict.description)
+        async_dispatcher_send(self.hass, self.signal_alert, payload)
+        async_dispatcher_send(self.hass, self.signal_update)
+        self.hass.bus.async_fire(EVENT_ALERT, payload)
+
+    @callback
+    def _async_hold_expired(self, _now: datetime) -> None:
+        self._unsub_hold = None
+        self.alert_on = False
+        async_dispatcher_send(self.hass, self.signal_update)
+

@@ -1,0 +1,1 @@
+"""Pure-Python building blocks of VLM Guard: no Home Assistant imports here."""

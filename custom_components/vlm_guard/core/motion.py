@@ -1,0 +1,148 @@
+"""Motion pre-filter: frame difference, zone-free contours, merged boxes, crop."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+import math
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+type Image = NDArray[np.uint8]
+type Box = tuple[int, int, int, int]
+"""A rectangle as (x, y, width, height) in pixels."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MotionConfig:
+    """Constants of the motion pre-filter (defaults from the reference system)."""
+
+    work_width: int = 640
+    threshold: int = 25
+    dilate_iterations: int = 3
+    min_area: float = 150.0
+    max_area_ratio: float = 0.4
+    merge_distance: float = 50.0
+    crop_margin: float = 0.15
+
+
+@dataclass(frozen=True, slots=True)
+class MotionResult:
+    """What changed since the previous analysed frame, in source pixels."""
+
+    boxes: list[Box] = field(default_factory=list)
+    crop: Box | None = None
+
+    @property
+    def motion(self) -> bool:
+        """Return True when at least one region changed."""
+        return bool(self.boxes)
+
+
+class MotionDetector:
+    """Compare each analysed frame with the previous one; not thread-safe."""
+
+    def __init__(self, config: MotionConfig | None = None) -> None:
+        """Start with no reference frame."""
+        self.config = config or MotionConfig()
+        self._previous: Image | None = None
+
+    def reset(self) -> None:
+        """Forget the reference frame (after a reconnect, for example)."""
+        self._previous = None
+
+    def detect(self, frame: Image) -> MotionResult:
+        """Return the merged changed regions of a BGR frame and the crop to judge."""
+        cfg = self.config
+        height, width = frame.shape[:2]
+        scale = cfg.work_width / width if width > cfg.work_width else 1.0
+        work = cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY)
+        if scale != 1.0:
+            work = cv2.resize(
+                work,
+                (round(width * scale), round(height * scale)),
+                interpolation=cv2.INTER_AREA,
+            )
+        previous, self._previous = self._previous, work
+        if previous is None or previous.shape != work.shape:
+            return MotionResult()
+
+        diff = cv2.absdiff(previous, work)
+        _, mask = cv2.threshold(diff, cfg.threshold, 255, cv2.THRESH_BINARY)
+        mask = cv2.dilate(mask, None, iterations=cfg.dilate_iterations)  # type: ignore[call-overload]
+        contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+        max_area = cfg.max_area_ratio * work.shape[0] * work.shape[1]
+        boxes: list[Box] = [
+            _box(cv2.boundingRect(contour))
+            for contour in contours
+            if cfg.min_area <= cv2.contourArea(contour) <= max_area
+        ]
+        merged = merge_boxes(boxes, cfg.merge_distance)
+        source_boxes = [_scale_box(box, 1.0 / scale, width, height) for box in merged]
+        if not source_boxes:
+            return MotionResult()
+        largest = max(source_boxes, key=lambda box: box[2] * box[3])
+        return MotionResult(
+            boxes=source_boxes,
+            crop=expand_box(largest, cfg.crop_margin, width, height),
+        )
+
+
+def _box(rect: cv2.typing.Rect) -> Box:
+    x, y, w, h = rect
+    return int(x), int(y), int(w), int(h)
+
+
+def _gap(a: Box, b: Box) -> float:
+    """Return the shortest distance between two rectangles (0 when they touch)."""
+    dx = max(0, max(a[0], b[0]) - min(a[0] + a[2], b[0] + b[2]))
+    dy = max(0, max(a[1], b[1]) - min(a[1] + a[3], b[1] + b[3]))
+    return math.hypot(dx, dy)
+
+
+def _union(a: Box, b: Box) -> Box:
+    x0, y0 = min(a[0], b[0]), min(a[1], b[1])
+    x1 = max(a[0] + a[2], b[0] + b[2])
+    y1 = max(a[1] + a[3], b[1] + b[3])
+    return x0, y0, x1 - x0, y1 - y0
+
+
+def merge_boxes(boxes: list[Box], distance: float) -> list[Box]:
+    """Merge boxes closer than `distance` until no two are that close."""
+    merged = list(boxes)
+    changed = True
+    while changed:
+        changed = False
+        for i in range(len(merged)):
+            for j in range(i + 1, len(merged)):
+                if _gap(merged[i], merged[j]) < distance:
+                    merged[i] = _union(merged[i], merged.pop(j))
+                    changed = True
+                    break
+            if changed:
+                break
+    return sorted(merged, key=lambda box: box[2] * box[3], reverse=True)
+
+
+def _scale_box(box: Box, factor: float, width: int, height: int) -> Box:
+    x0 = max(0, math.floor(box[0] * factor))
+    y0 = max(0, math.floor(box[1] * factor))
+    x1 = min(width, math.ceil((box[0] + box[2]) * factor))
+    y1 = min(height, math.ceil((box[1] + box[3]) * factor))
+    return x0, y0, x1 - x0, y1 - y0
+
+
+def expand_box(box: Box, margin: float, width: int, height: int) -> Box:
+    """Grow a box by a fraction of its size on every side, clamped to the frame."""
+    x, y, w, h = box
+    dx, dy = round(w * margin), round(h * margin)
+    x0, y0 = max(0, x - dx), max(0, y - dy)
+    x1, y1 = min(width, x + w + dx), min(height, y + h + dy)
+    return x0, y0, x1 - x0, y1 - y0
+
+
+def crop(frame: Image, box: Box) -> Image:
+    """Return the part of a frame inside a box."""
+    x, y, w, h = box
+    return frame[y : y + h, x : x + w]

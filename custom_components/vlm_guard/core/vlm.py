@@ -1,0 +1,245 @@
+"""Clients for the VLM servers: Ollama's native API and OpenAI-compatible servers."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+import asyncio
+import base64
+from dataclasses import dataclass
+import json
+import time
+from typing import Any, Final
+
+import aiohttp
+
+from .prompt import DEFAULT_PROMPT, VERDICT_SCHEMA
+
+BACKEND_OLLAMA: Final = "ollama"
+BACKEND_OPENAI: Final = "openai"
+BACKENDS: Final = (BACKEND_OLLAMA, BACKEND_OPENAI)
+
+DEFAULT_NUM_CTX: Final = 4096
+DEFAULT_KEEP_ALIVE: Final = "30m"
+DEFAULT_TIMEOUT: Final = 30.0
+
+
+class VLMError(Exception):
+    """Base of every VLM failure."""
+
+
+class VLMConnectionError(VLMError):
+    """The server cannot be reached, timed out or failed (5xx)."""
+
+
+class VLMAuthError(VLMError):
+    """The server refused our credentials (401/403)."""
+
+
+class VLMResponseError(VLMError):
+    """The server answered, but not with something we can use."""
+
+
+class VLMModelNotFoundError(VLMResponseError):
+    """The server does not serve the configured model."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class VLMSettings:
+    """How to reach one VLM server and which model to ask."""
+
+    backend: str
+    url: str
+    model: str = ""
+    api_key: str = ""
+    num_ctx: int = DEFAULT_NUM_CTX
+    keep_alive: str = DEFAULT_KEEP_ALIVE
+    timeout: float = DEFAULT_TIMEOUT
+
+
+@dataclass(frozen=True, slots=True)
+class VLMAnswer:
+    """The raw text a model answered and how long it took."""
+
+    text: str
+    model: str
+    latency: float
+
+
+class VLMClient(ABC):
+    """Common HTTP handling of both backends."""
+
+    def __init__(self, session: aiohttp.ClientSession, settings: VLMSettings) -> None:
+        """Use a shared aiohttp session (Home Assistant's) for every request."""
+        self._session = session
+        self.settings = settings
+
+    @property
+    def base_url(self) -> str:
+        """Return the server URL without a trailing slash."""
+        return self.settings.url.rstrip("/")
+
+    def _headers(self) -> dict[str, str]:
+        if self.settings.api_key:
+            return {"Authorization": f"Bearer {self.settings.api_key}"}
+        return {}
+
+    async def _request(
+        self, method: str, path: str, payload: dict[str, Any] | None = None
+    ) -> Any:
+        """Send a request and return the decoded JSON body, mapping every failure."""
+        url = f"{self.base_url}{path}"
+        try:
+            async with asyncio.timeout(self.settings.timeout):
+                async with self._session.request(
+                    method, url, json=payload, headers=self._headers()
+                ) as response:
+                    body = await response.text()
+        except TimeoutError as err:
+            raise VLMConnectionError(
+                f"no answer from {self.base_url} within {self.settings.timeout:g} s"
+            ) from err
+        except aiohttp.ClientError as err:
+            raise VLMConnectionError(f"cannot reach {self.base_url}: {err}") from err
+        if response.status in (401, 403):
+            raise VLMAuthError(f"{self.base_url} refused access ({response.status})")
+        if response.status == 404 and "model" in body.lower():
+            raise VLMModelNotFoundError(
+                f"{self.base_url} does not serve model {self.settings.model!r}"
+            )
+        if response.status >= 500:
+            raise VLMConnectionError(
+                f"{self.base_url} failed with HTTP {response.status}: {body[:200]}"
+            )
+        if response.status >= 400:
+            raise VLMResponseError(
+                f"{self.base_url} rejected the request with HTTP {response.status}: {body[:200]}"
+            )
+        try:
+            return json.loads(body)
+        except ValueError as err:
+            raise VLMResponseError(
+                f"{self.base_url} answered with something that is not JSON: {body[:100]!r}"
+            ) from err
+
+    @abstractmethod
+    async def list_models(self) -> list[str]:
+        """Return the names of the models the server offers."""
+
+    @abstractmethod
+    async def analyze(self, image_jpeg: bytes, prompt: str = DEFAULT_PROMPT) -> VLMAnswer:
+        """Ask the model about one JPEG image and return its raw answer."""
+
+
+class OllamaClient(VLMClient):
+    """Ollama's native API: /api/tags and /api/chat."""
+
+    async def list_models(self) -> list[str]:
+        """Return the names of the models pulled on the Ollama server."""
+        data = await self._request("GET", "/api/tags")
+        try:
+            return [str(model["name"]) for model in data["models"]]
+        except (KeyError, TypeError) as err:
+            raise VLMResponseError(f"{self.base_url} is not an Ollama server") from err
+
+    def _keep_alive(self) -> str | int:
+        value = self.settings.keep_alive.strip()
+        # Ollama reads a bare number as seconds and a string as a duration.
+        return int(value) if value.lstrip("-").isdigit() else value
+
+    def chat_payload(self, image_jpeg: bytes, prompt: str) -> dict[str, Any]:
+        """Return the /api/chat request body for one image."""
+        return {
+            "model": self.settings.model,
+            "messages": [
+                {
+                    "role": "user",
+                    "content": prompt,
+                    "images": [base64.b64encode(image_jpeg).decode("ascii")],
+                }
+            ],
+            "stream": False,
+            "format": VERDICT_SCHEMA,
+            # Without num_ctx Ollama sizes the KV cache for the model's full
+            # declared context: tens of GB of VRAM for a 7B VLM.
+            "options": {"num_ctx": self.settings.num_ctx, "temperature": 0},
+            "keep_alive": self._keep_alive(),
+        }
+
+    async def analyze(self, image_jpeg: bytes, prompt: str = DEFAULT_PROMPT) -> VLMAnswer:
+        """Ask the model about one image through /api/chat."""
+        started = time.monotonic()
+        data = await self._request("POST", "/api/chat", self.chat_payload(image_jpeg, prompt))
+        try:
+            text = data["message"]["content"]
+        except (KeyError, TypeError) as err:
+            raise VLMResponseError(
+                f"{self.base_url} answered without a message: {str(data)[:100]}"
+            ) from err
+        return VLMAnswer(
+            str(text), str(data.get("model", self.settings.model)), time.monotonic() - started
+        )
+
+
+class OpenAIClient(VLMClient):
+    """OpenAI-compatible servers (vLLM, llama.cpp, LocalAI): /v1/models and /v1/chat/completions."""
+
+    @property
+    def base_url(self) -> str:
+        """Return the API root, which ends with /v1."""
+        url = self.settings.url.rstrip("/")
+        return url if url.endswith("/v1") else f"{url}/v1"
+
+    async def list_models(self) -> list[str]:
+        """Return the ids of the models the server offers."""
+        data = await self._request("GET", "/models")
+        try:
+            return [str(model["id"]) for model in data["data"]]
+        except (KeyError, TypeError) as err:
+            raise VLMResponseError(
+                f"{self.base_url} is not an OpenAI-compatible server"
+            ) from err
+
+    def chat_payload(self, image_jpeg: bytes, prompt: str) -> dict[str, Any]:
+        """Return the /v1/chat/completions request body for one image."""
+        image_url = "data:image/jpeg;base64," + base64.b64encode(image_jpeg).decode("ascii")
+        return {
+            "model": self.settings.model,
+            "messages": [
+                {
+                    "role": "user",
+                    "content": [
+                        {"type": "text", "text": prompt},
+                        {"type": "image_url", "image_url": {"url": image_url}},
+                    ],
+                }
+            ],
+            "temperature": 0,
+            "max_tokens": 300,
+            "response_format": {
+                "type": "json_schema",
+                "json_schema": {"name": "verdict", "schema": VERDICT_SCHEMA},
+            },
+        }
+
+    async def analyze(self, image_jpeg: bytes, prompt: str = DEFAULT_PROMPT) -> VLMAnswer:
+        """Ask the model about one image through /v1/chat/completions."""
+        started = time.monotonic()
+        data = await self._request(
+            "POST", "/chat/completions", self.chat_payload(image_jpeg, prompt)
+        )
+        try:
+            text = data["choices"][0]["message"]["content"]
+        except (KeyError, IndexError, TypeError) as err:
+            raise VLMResponseError(
+                f"{self.base_url} answered without a choice: {str(data)[:100]}"
+            ) from err
+        return VLMAnswer(
+            str(text or ""), str(data.get("model", self.settings.model)), time.monotonic() - started
+        )
+
+
+def create_client(session: aiohttp.ClientSession, settings: VLMSettings) -> VLMClient:
+    """Return the client for the configured backend."""
+    if settings.backend == BACKEND_OPENAI:
+        return OpenAIClient(session, settings)
+    return OllamaClient(session, settings)

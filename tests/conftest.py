@@ -1,0 +1,63 @@
+"""Fixtures shared by the whole suite: real RTSP servers and the stand-in VLM."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from homeassistant.core import HomeAssistant
+
+from .harness.rtsp import RtspServer, footage
+from .harness.vlm_server import StandInVLM
+
+PERSON_CLIP = "one-by-one-person-detection.mp4"
+CAR_CLIP = "car-detection.mp4"
+CAMERA_USER = "admin"
+CAMERA_PASSWORD = "Sup3r-Secret-pw"
+
+
+@pytest.fixture(autouse=True)
+def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
+    """Let Home Assistant load custom_components/vlm_guard."""
+
+
+@pytest.fixture(autouse=True)
+def media_dir(hass: HomeAssistant, tmp_path: Path) -> Path:
+    """Keep alert snapshots in the test's own folder."""
+    folder = tmp_path / "media"
+    hass.config.media_dirs = {"local": str(folder)}
+    return folder
+
+
+@pytest.fixture
+def rtsp_server(socket_enabled: None) -> Iterator[Callable[..., RtspServer]]:
+    """Start real RTSP servers on demand; every one is stopped after the test."""
+    servers: list[RtspServer] = []
+
+    def start(clip: str | None = PERSON_CLIP, **kwargs: Any) -> RtspServer:
+        server = RtspServer(file=footage(clip) if clip else None, **kwargs)
+        server.start()
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture
+def camera(rtsp_server: Callable[..., RtspServer]) -> RtspServer:
+    """A password-protected camera streaming people walking into a room."""
+    return rtsp_server(PERSON_CLIP, user=CAMERA_USER, password=CAMERA_PASSWORD)
+
+
+@pytest.fixture
+async def vlm_server(hass: HomeAssistant, socket_enabled: None) -> AsyncIterator[StandInVLM]:
+    """The stand-in VLM server, on the test's event loop."""
+    server = StandInVLM()
+    await server.start()
+    yield server
+    await server.stop()

@@ -1,0 +1,87 @@
+"""A real RTSP server (GStreamer) for tests and the demo; runs under Debian's python3.
+
+Serves a video file without re-encoding (H.264 video, optional AAC audio) or any
+GStreamer launch line, on 127.0.0.1, with optional basic authentication. Every
+client gets its own pipeline, so each connection starts at the beginning of the
+clip. Prints "READY <port>" once it listens.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+
+import gi
+
+gi.require_version("Gst", "1.0")
+gi.require_version("GstRtspServer", "1.0")
+from gi.repository import GLib, Gst, GstRtspServer  # noqa: E402
+
+
+def file_launch(path: str, *, audio: bool) -> str:
+    """Return a launch line that serves an MP4 file's tracks as they are."""
+    launch = (
+        f'( filesrc location="{path}" ! qtdemux name=d '
+        "d.video_0 ! queue ! h264parse ! rtph264pay name=pay0 pt=96 config-interval=-1"
+    )
+    if audio:
+        launch += " d.audio_0 ! queue ! aacparse ! rtpmp4gpay name=pay1 pt=97"
+    return launch + " )"
+
+
+def main() -> int:
+    """Run the server until SIGTERM or SIGINT."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--path", default="/stream")
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--file")
+    source.add_argument("--launch")
+    parser.add_argument("--audio", action="store_true")
+    parser.add_argument("--user")
+    parser.add_argument("--password")
+    args = parser.parse_args()
+
+    Gst.init(None)
+    server = GstRtspServer.RTSPServer()
+    server.set_address("127.0.0.1")
+    server.set_service(str(args.port))
+
+    factory = GstRtspServer.RTSPMediaFactory()
+    factory.set_launch(
+        args.launch if args.launch else file_launch(args.file, audio=args.audio)
+    )
+    factory.set_shared(False)
+
+    if args.user is not None:
+        auth = GstRtspServer.RTSPAuth()
+        token = GstRtspServer.RTSPToken()
+        token.set_string(GstRtspServer.RTSP_TOKEN_MEDIA_FACTORY_ROLE, "user")
+        basic = GstRtspServer.RTSPAuth.make_basic(args.user, args.password or "")
+        auth.add_basic(basic, token)
+        server.set_auth(auth)
+        permissions = GstRtspServer.RTSPPermissions()
+        permissions.add_permission_for_role(
+            "user", GstRtspServer.RTSP_PERM_MEDIA_FACTORY_ACCESS, True
+        )
+        permissions.add_permission_for_role(
+            "user", GstRtspServer.RTSP_PERM_MEDIA_FACTORY_CONSTRUCT, True
+        )
+        factory.set_permissions(permissions)
+
+    server.get_mount_points().add_factory(args.path, factory)
+    if server.attach(None) == 0:
+        print(f"cannot listen on port {args.port}", file=sys.stderr, flush=True)
+        return 1
+
+    loop = GLib.MainLoop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        GLib.unix_signal_add(GLib.PRIORITY_HIGH, sig, loop.quit)
+    print(f"READY {args.port}", flush=True)
+    loop.run()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,89 @@
+"""Go through the real config flows the way a user does in the UI."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+import time
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.const import CONF_NAME, CONF_URL
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+
+from custom_components.vlm_guard.const import (
+    CONF_ALERT_HOLD,
+    CONF_BACKEND,
+    CONF_INTERVAL,
+    CONF_KEEP_ALIVE,
+    CONF_MODEL,
+    CONF_NUM_CTX,
+    CONF_RTSP_URL,
+    CONF_TIMEOUT,
+    DOMAIN,
+    SUBENTRY_CAMERA,
+)
+
+from .harness.vlm_server import DEFAULT_MODEL, StandInVLM
+
+
+async def add_server(
+    hass: HomeAssistant,
+    vlm: StandInVLM,
+    *,
+    backend: str = "ollama",
+    model: str = DEFAULT_MODEL,
+    timeout: float = 10.0,
+) -> ConfigEntry:
+    """Add a VLM server entry through the config flow and wait until it is loaded."""
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": "user"})
+    assert result["type"] is FlowResultType.FORM
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_BACKEND: backend, CONF_URL: vlm.url}
+    )
+    assert result["type"] is FlowResultType.FORM, result
+    assert result["step_id"] == "model"
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {CONF_MODEL: model, CONF_NUM_CTX: 4096, CONF_KEEP_ALIVE: "30m", CONF_TIMEOUT: timeout},
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY, result
+    await hass.async_block_till_done()
+    return result["result"]
+
+
+async def add_camera(
+    hass: HomeAssistant,
+    entry: ConfigEntry,
+    url: str,
+    *,
+    name: str = "Living room",
+    interval: float = 1.0,
+    alert_hold: float = 30.0,
+) -> str:
+    """Add a camera subentry through its flow; return the new subentry id."""
+    before = set(entry.subentries)
+    result = await hass.config_entries.subentries.async_init(
+        (entry.entry_id, SUBENTRY_CAMERA), context={"source": "user"}
+    )
+    assert result["type"] is FlowResultType.FORM
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"],
+        {CONF_NAME: name, CONF_RTSP_URL: url, CONF_INTERVAL: interval, CONF_ALERT_HOLD: alert_hold},
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY, result
+    await hass.async_block_till_done()
+    (subentry_id,) = set(entry.subentries) - before
+    return subentry_id
+
+
+async def wait_for(
+    hass: HomeAssistant, condition: Callable[[], bool], timeout: float, step: float = 0.2
+) -> bool:
+    """Let Home Assistant run until `condition` holds or `timeout` real seconds pass."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        await asyncio.sleep(step)
+    return condition()

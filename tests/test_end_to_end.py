@@ -1,0 +1,107 @@
+"""A person walks into a real camera's view: the whole product, end to end."""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+import cv2
+import numpy as np
+
+from homeassistant.components.camera import async_get_image
+from homeassistant.core import Event, HomeAssistant
+from homeassistant.helpers import entity_registry as er
+
+from custom_components.vlm_guard.const import DOMAIN, EVENT_ALERT
+
+from .conftest import CAMERA_PASSWORD
+from .harness.rtsp import RtspServer
+from .harness.vlm_server import StandInVLM
+from .helpers import add_camera, add_server, wait_for
+
+FRAME_WIDTH, FRAME_HEIGHT = 768, 432
+
+
+def _entity_id(hass: HomeAssistant, platform: str, unique_id: str) -> str:
+    entity_id = er.async_get(hass).async_get_entity_id(platform, DOMAIN, unique_id)
+    assert entity_id is not None, unique_id
+    return entity_id
+
+
+def _reader_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name.startswith("vlm_guard_reader")]
+
+
+async def test_person_walks_in_raises_an_alert(
+    hass: HomeAssistant, camera: RtspServer, vlm_server: StandInVLM
+) -> None:
+    """Empty room: no VLM call. People walk in: crop judged, alert on, event, snapshot."""
+    entry = await add_server(hass, vlm_server)
+    bus_events: list[Event[Any]] = []
+    hass.bus.async_listen(EVENT_ALERT, bus_events.append)
+
+    subentry_id = await add_camera(hass, entry, camera.url, interval=1.0)
+    started = time.monotonic()
+    alert_id = _entity_id(hass, "binary_sensor", f"{subentry_id}_alert")
+    event_id = _entity_id(hass, "event", f"{subentry_id}_alert_event")
+    description_id = _entity_id(hass, "sensor", f"{subentry_id}_description")
+    snapshot_id = _entity_id(hass, "camera", f"{subentry_id}_snapshot")
+    connected_id = _entity_id(hass, "binary_sensor", f"{entry.entry_id}_server_connected")
+    assert hass.states.get(alert_id).state == "off"
+    assert hass.states.get(connected_id).state == "on"
+
+    # The room stays empty for the first ~5 s of the clip: ticks run, the VLM is not asked.
+    await wait_for(hass, lambda: False, timeout=3.5)
+    assert time.monotonic() - started < 5.0
+    assert vlm_server.chat_requests == []
+
+    # People walk in: the crop goes to the VLM, which says ALERT.
+    assert await wait_for(hass, lambda: hass.states.get(alert_id).state == "on", timeout=30)
+
+    requests = vlm_server.chat_requests
+    assert requests
+    for request in requests:
+        assert request.body["options"]["num_ctx"] == 4096
+        assert request.body["keep_alive"] == "30m"
+        assert request.body["stream"] is False
+        (image,) = request.images()
+        crop = cv2.imdecode(np.frombuffer(image, np.uint8), cv2.IMREAD_COLOR)
+        assert crop is not None
+        height, width = crop.shape[:2]
+        assert width * height < FRAME_WIDTH * FRAME_HEIGHT
+        assert width <= FRAME_WIDTH and height <= FRAME_HEIGHT
+
+    # The bus event and the event entity carry what a notification needs.
+    assert bus_events
+    payload = bus_events[0].data
+    assert payload["camera"] == "Living room"
+    assert payload["description"] == "A person walks into the room."
+    assert payload["rule"] == "json_alert"
+    assert payload["snapshot_path"].endswith(".jpg")
+    assert payload["time"]
+    assert CAMERA_PASSWORD not in str(payload)
+    event_state = hass.states.get(event_id)
+    assert event_state.attributes["event_type"] == "alert"
+    assert event_state.attributes["description"] == "A person walks into the room."
+    assert hass.states.get(description_id).state == "A person walks into the room."
+    assert hass.states.get(alert_id).attributes["description"] == "A person walks into the room."
+
+    # The snapshot camera returns the full frame as JPEG with the boxes drawn in red.
+    image = await async_get_image(hass, snapshot_id)
+    assert image.content_type == "image/jpeg"
+    snapshot = cv2.imdecode(np.frombuffer(image.content, np.uint8), cv2.IMREAD_COLOR)
+    assert snapshot.shape[:2] == (FRAME_HEIGHT, FRAME_WIDTH)
+    blue, green, red = cv2.split(snapshot.astype(np.int16))
+    box_pixels = int(np.count_nonzero((red > 200) & (green < 60) & (blue < 60)))
+    assert box_pixels > 200
+    with open(payload["snapshot_path"], "rb") as file:  # noqa: ASYNC230 - a test reading a few KB
+        assert file.read() == image.content
+
+    # Unloading stops the reader thread within 5 s.
+    assert _reader_threads()
+    unload_started = time.monotonic()
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()
+    assert time.monotonic() - unload_started < 5.0
+    assert _reader_threads() == []
