@@ -6,9 +6,8 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from homeassistant.core import HomeAssistant
+import pytest
 
 from .harness.rtsp import RtspServer, footage
 from .harness.vlm_server import StandInVLM

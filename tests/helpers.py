@@ -87,3 +87,20 @@ async def wait_for(
             return True
         await asyncio.sleep(step)
     return condition()
+
+
+async def start_reconfigure(hass: HomeAssistant, entry: ConfigEntry) -> dict:
+    """Open the server entry's reconfigure flow, as the UI's menu does."""
+    return await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": "reconfigure", "entry_id": entry.entry_id}
+    )
+
+
+async def start_camera_reconfigure(
+    hass: HomeAssistant, entry: ConfigEntry, subentry_id: str
+) -> dict:
+    """Open a camera subentry's reconfigure flow."""
+    return await hass.config_entries.subentries.async_init(
+        (entry.entry_id, SUBENTRY_CAMERA),
+        context={"source": "reconfigure", "subentry_id": subentry_id},
+    )

@@ -36,9 +36,7 @@ async def async_setup_entry(
     data = entry.runtime_data
     async_add_entities([ServerConnectedSensor(data.server, SERVER)])
     for subentry_id, monitor in data.cameras.items():
-        async_add_entities(
-            [AlertSensor(monitor, ALERT)], config_subentry_id=subentry_id
-        )
+        async_add_entities([AlertSensor(monitor, ALERT)], config_subentry_id=subentry_id)
 
 
 class AlertSensor(VLMGuardCameraEntity, BinarySensorEntity):

@@ -7,8 +7,6 @@ import logging
 from typing import Any
 from urllib.parse import urlsplit
 
-import voluptuous as vol
-
 from homeassistant.config_entries import (
     SOURCE_RECONFIGURE,
     ConfigEntry,
@@ -31,6 +29,7 @@ from homeassistant.helpers.selector import (
     TextSelectorConfig,
     TextSelectorType,
 )
+import voluptuous as vol
 
 from . import client_from_data
 from .const import (
@@ -155,9 +154,7 @@ class VLMGuardConfigFlow(ConfigFlow, domain=DOMAIN):
         """Cameras are subentries of their VLM server."""
         return {SUBENTRY_CAMERA: CameraSubentryFlow}
 
-    async def async_step_user(
-        self, user_input: dict[str, Any] | None = None
-    ) -> ConfigFlowResult:
+    async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Ask for the server and list its models."""
         return await self._async_step_server("user", user_input)
 
@@ -201,9 +198,7 @@ class VLMGuardConfigFlow(ConfigFlow, domain=DOMAIN):
             errors=errors,
         )
 
-    async def async_step_model(
-        self, user_input: dict[str, Any] | None = None
-    ) -> ConfigFlowResult:
+    async def async_step_model(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Choose the model among those the server offers, and how it is loaded."""
         errors: dict[str, str] = {}
         if user_input is not None:
@@ -244,9 +239,7 @@ class VLMGuardConfigFlow(ConfigFlow, domain=DOMAIN):
 class CameraSubentryFlow(ConfigSubentryFlow):
     """Add or change a camera; its stream is probed before anything is saved."""
 
-    async def async_step_user(
-        self, user_input: dict[str, Any] | None = None
-    ) -> SubentryFlowResult:
+    async def async_step_user(self, user_input: dict[str, Any] | None = None) -> SubentryFlowResult:
         """Add a camera."""
         return await self._async_step_camera("user", user_input)
 

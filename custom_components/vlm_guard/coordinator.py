@@ -6,7 +6,6 @@ import asyncio
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 import logging
-from pathlib import Path
 from typing import Any
 
 from homeassistant.config_entries import ConfigSubentry
@@ -163,8 +162,11 @@ class CameraMonitor:
             # The previous tick still waits on the VLM: skip rather than pile up.
             return
         self._tick_task = self.hass.async_create_background_task(
-            self.async_tick(), name=f"{DOMAIN} tick {self.name}"
+            self._async_tick_quietly(), name=f"{DOMAIN} tick {self.name}"
         )
+
+    async def _async_tick_quietly(self) -> None:
+        await self.async_tick()
 
     async def async_tick(self) -> Decision | None:
         """Analyse the newest frame; return the VLM decision if the VLM was asked."""
@@ -250,4 +252,3 @@ class CameraMonitor:
         self._unsub_hold = None
         self.alert_on = False
         async_dispatcher_send(self.hass, self.signal_update)
-

@@ -56,7 +56,9 @@ class VLMGuardServerEntity(Entity):
         """Follow the server monitor's updates."""
         await super().async_added_to_hass()
         self.async_on_remove(
-            async_dispatcher_connect(self.hass, self.server.signal_update, self._handle_server_update)
+            async_dispatcher_connect(
+                self.hass, self.server.signal_update, self._handle_server_update
+            )
         )
 
     @callback

@@ -39,7 +39,9 @@ class SnapshotStore:
         try:
             path = await self.hass.async_add_executor_job(self._write, name, jpeg)
         except OSError as err:
-            _LOGGER.error("Cannot save the alert snapshot in %s: %s", self.directory, err)
+            _LOGGER.error(  # noqa: TRY400 - the cause is in the message, a traceback adds nothing
+                "Cannot save the alert snapshot in %s: %s", self.directory, err
+            )
             return None
         return SavedSnapshot(str(path), f"{self.media_prefix}/{name}")
 

@@ -49,9 +49,7 @@ def main() -> int:
     server.set_service(str(args.port))
 
     factory = GstRtspServer.RTSPMediaFactory()
-    factory.set_launch(
-        args.launch if args.launch else file_launch(args.file, audio=args.audio)
-    )
+    factory.set_launch(args.launch if args.launch else file_launch(args.file, audio=args.audio))
     factory.set_shared(False)
 
     if args.user is not None:

@@ -64,7 +64,9 @@ class RtspServer:
         auth = f"{self.user}:{self.password}@" if self.user is not None else ""
         return f"rtsp://{auth}127.0.0.1:{self.port}{self.path}"
 
-    def url_with(self, *, user: str | None = None, password: str | None = None, path: str | None = None) -> str:
+    def url_with(
+        self, *, user: str | None = None, password: str | None = None, path: str | None = None
+    ) -> str:
         """Return a variant of the URL (wrong password, wrong path...)."""
         user = self.user if user is None else user
         password = self.password if password is None else password

@@ -15,6 +15,7 @@ import argparse
 import asyncio
 import base64
 from collections.abc import Callable
+import contextlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 import json
@@ -67,7 +68,7 @@ class StandInVLM:
 
     def __init__(self, models: list[str] | None = None, *, api_key: str | None = None) -> None:
         """Serve the given model names; require a bearer key when `api_key` is set."""
-        self.models = list(models or [DEFAULT_MODEL])
+        self.models = list(models) if models is not None else [DEFAULT_MODEL]
         self.api_key = api_key
         self.context_length = 128000
         self.answer: str | Callable[[RecordedRequest], str] = DEFAULT_ANSWER
@@ -116,7 +117,7 @@ class StandInVLM:
         await self._runner.setup()
         site = web.TCPSite(self._runner, host, port)
         await site.start()
-        server = site._server  # noqa: SLF001 - the only way to learn the bound port
+        server = site._server
         assert server is not None
         self.port = server.sockets[0].getsockname()[1]
 
@@ -142,7 +143,10 @@ class StandInVLM:
     async def _gate(self, request: web.Request) -> tuple[RecordedRequest, web.Response | None]:
         """Record, check auth, apply delay and scripted failures."""
         recorded = await self._record(request)
-        if self.api_key is not None and request.headers.get("Authorization") != f"Bearer {self.api_key}":
+        if (
+            self.api_key is not None
+            and request.headers.get("Authorization") != f"Bearer {self.api_key}"
+        ):
             return recorded, web.json_response({"error": "unauthorized"}, status=401)
         mode = self._failures.pop(0) if self._failures else self._fail_always
         if self.delay:
@@ -342,7 +346,11 @@ class StandInVLM:
                                 "finish_reason": "stop",
                             }
                         ],
-                        "usage": {"prompt_tokens": 300, "completion_tokens": 40, "total_tokens": 340},
+                        "usage": {
+                            "prompt_tokens": 300,
+                            "completion_tokens": 40,
+                            "total_tokens": 340,
+                        },
                     }
                 )
             response = web.StreamResponse(headers={"Content-Type": "text/event-stream"})
@@ -379,7 +387,9 @@ async def _serve(args: argparse.Namespace) -> None:
     if args.answer:
         server.answer = args.answer
     await server.start(args.port, args.host)
-    print(f"Stand-in VLM listening on {server.url} (models: {', '.join(server.models)})", flush=True)
+    print(
+        f"Stand-in VLM listening on {server.url} (models: {', '.join(server.models)})", flush=True
+    )
     await asyncio.Event().wait()
 
 
@@ -391,10 +401,8 @@ def main() -> None:
     parser.add_argument("--model", action="append", help="model name to serve (repeatable)")
     parser.add_argument("--answer", help="the text every chat request is answered with")
     args = parser.parse_args()
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(_serve(args))
-    except KeyboardInterrupt:
-        pass
 
 
 if __name__ == "__main__":

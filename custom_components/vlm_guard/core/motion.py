@@ -57,13 +57,13 @@ class MotionDetector:
         cfg = self.config
         height, width = frame.shape[:2]
         scale = cfg.work_width / width if width > cfg.work_width else 1.0
-        work = cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY)
+        work: Image = cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY).astype(np.uint8, copy=False)
         if scale != 1.0:
             work = cv2.resize(
                 work,
                 (round(width * scale), round(height * scale)),
                 interpolation=cv2.INTER_AREA,
-            )
+            ).astype(np.uint8, copy=False)
         previous, self._previous = self._previous, work
         if previous is None or previous.shape != work.shape:
             return MotionResult()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import av
+import numpy as np
 
 from .annotate import annotate, encode_jpeg
 from .motion import Box, Image, MotionConfig, MotionDetector, crop
@@ -35,7 +36,9 @@ class Analyzer:
     def tick(self, image: av.VideoFrame | Image) -> TickResult:
         """Analyse one frame (blocking: run it in an executor)."""
         frame: Image = (
-            image.to_ndarray(format="bgr24") if isinstance(image, av.VideoFrame) else image
+            np.asarray(image.to_ndarray(format="bgr24"), dtype=np.uint8)
+            if isinstance(image, av.VideoFrame)
+            else image
         )
         result = self.detector.detect(frame)
         if result.crop is None:

@@ -54,7 +54,9 @@ class StreamStatus:
     error: str | None = None
 
 
-def open_stream(url: str, *, open_timeout: float, read_timeout: float) -> av.container.InputContainer:
+def open_stream(
+    url: str, *, open_timeout: float, read_timeout: float
+) -> av.container.InputContainer:
     """Open an RTSP URL with fast-start options over TCP."""
     return av.open(
         url,
@@ -173,7 +175,7 @@ class StreamReader:
             for packet in container.demux(video):
                 if self._stop.is_set():
                     return
-                for image in packet.decode():
+                for image in video.codec_context.decode(packet):
                     pts = (
                         float(image.pts * time_base)
                         if image.pts is not None and time_base is not None

@@ -83,9 +83,7 @@ class VLMClient(ABC):
             return {"Authorization": f"Bearer {self.settings.api_key}"}
         return {}
 
-    async def _request(
-        self, method: str, path: str, payload: dict[str, Any] | None = None
-    ) -> Any:
+    async def _request(self, method: str, path: str, payload: dict[str, Any] | None = None) -> Any:
         """Send a request and return the decoded JSON body, mapping every failure."""
         url = f"{self.base_url}{path}"
         try:
@@ -195,9 +193,7 @@ class OpenAIClient(VLMClient):
         try:
             return [str(model["id"]) for model in data["data"]]
         except (KeyError, TypeError) as err:
-            raise VLMResponseError(
-                f"{self.base_url} is not an OpenAI-compatible server"
-            ) from err
+            raise VLMResponseError(f"{self.base_url} is not an OpenAI-compatible server") from err
 
     def chat_payload(self, image_jpeg: bytes, prompt: str) -> dict[str, Any]:
         """Return the /v1/chat/completions request body for one image."""

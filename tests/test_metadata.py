@@ -1,0 +1,126 @@
+"""Validate manifest.json, hacs.json, translations and icons the way hassfest and HACS do."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+import re
+
+from awesomeversion import AwesomeVersion
+import pytest
+
+from custom_components.vlm_guard.core import probe
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = ROOT / "custom_components" / "vlm_guard"
+IOT_CLASSES = {
+    "assumed_state",
+    "calculated",
+    "cloud_polling",
+    "cloud_push",
+    "local_polling",
+    "local_push",
+}
+HACS_KEYS = {
+    "name",
+    "content_in_root",
+    "zip_release",
+    "filename",
+    "hide_default_branch",
+    "country",
+    "homeassistant",
+    "hacs",
+    "persistent_directory",
+    "render_readme",
+}
+
+
+def _load(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _ha_constraints() -> dict[str, str]:
+    import homeassistant
+
+    pins: dict[str, str] = {}
+    path = Path(homeassistant.__file__).parent / "package_constraints.txt"
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if match := re.match(r"^([A-Za-z0-9_.\-]+)==([^\s;]+)", line):
+            pins[match.group(1).lower().replace("_", "-")] = match.group(2)
+    return pins
+
+
+def test_manifest_like_hassfest() -> None:
+    manifest = _load(PACKAGE / "manifest.json")
+    keys = list(manifest)
+    assert keys[:2] == ["domain", "name"], "domain and name come first"
+    assert keys[2:] == sorted(keys[2:]), "the other keys are sorted"
+    assert manifest["domain"] == PACKAGE.name
+    for key in ("codeowners", "documentation", "integration_type", "iot_class", "version"):
+        assert key in manifest, key
+    assert manifest["config_flow"] is True
+    assert manifest["iot_class"] == "local_push"
+    assert manifest["iot_class"] in IOT_CLASSES
+    assert manifest["integration_type"] == "hub"
+    assert AwesomeVersion(manifest["version"]).valid
+    assert manifest["documentation"].startswith("https://")
+    assert isinstance(manifest["requirements"], list)
+
+
+def test_requirements_compatible_with_home_assistant_pins() -> None:
+    """Every requirement must accept the version Home Assistant pins, if it pins one."""
+    from packaging.requirements import Requirement
+
+    pins = _ha_constraints()
+    names = set()
+    for line in _load(PACKAGE / "manifest.json")["requirements"]:
+        requirement = Requirement(line)
+        name = requirement.name.lower().replace("_", "-")
+        names.add(name)
+        if name in pins:
+            assert requirement.specifier.contains(pins[name], prereleases=True), (
+                f"{line} excludes Home Assistant's {name}=={pins[name]}"
+            )
+    assert {"av", "numpy", "opencv-python-headless", "faster-whisper"} <= names
+
+
+def test_hacs_json() -> None:
+    hacs = _load(ROOT / "hacs.json")
+    assert set(hacs) <= HACS_KEYS, set(hacs) - HACS_KEYS
+    assert hacs["name"]
+    assert AwesomeVersion(hacs["homeassistant"]).valid
+    assert (ROOT / "README.md").is_file()
+
+
+def test_brand_icon_is_a_square_png() -> None:
+    data = (PACKAGE / "brand" / "icon.png").read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = int.from_bytes(data[16:20]), int.from_bytes(data[20:24])
+    assert width == height == 256
+
+
+def test_every_flow_error_is_translated() -> None:
+    strings = _load(PACKAGE / "translations" / "en.json")
+    camera_errors = strings["config_subentries"]["camera"]["error"]
+    for reason in (
+        probe.REASON_INVALID_URL,
+        probe.REASON_INVALID_AUTH,
+        probe.REASON_NOT_FOUND,
+        probe.REASON_CANNOT_CONNECT,
+        probe.REASON_NO_VIDEO,
+    ):
+        assert reason in camera_errors, reason
+    for reason in ("cannot_connect", "invalid_auth", "model_not_found", "no_models"):
+        assert reason in strings["config"]["error"], reason
+
+
+@pytest.mark.parametrize("platform", ["binary_sensor", "camera", "event", "sensor"])
+def test_every_entity_has_a_name_and_an_icon(platform: str) -> None:
+    strings = _load(PACKAGE / "translations" / "en.json")["entity"][platform]
+    icons = _load(PACKAGE / "icons.json")["entity"][platform]
+    source = (PACKAGE / f"{platform}.py").read_text(encoding="utf-8")
+    keys = set(re.findall(r'translation_key="([a-z_]+)"', source))
+    assert keys
+    for key in keys:
+        assert strings[key]["name"], key
+        assert icons[key]["default"].startswith("mdi:"), key
