@@ -80,6 +80,7 @@ class StandInVLM:
         self._fail_always: str | None = None
         self._loaded: dict[str, int] = {}
         self._runner: web.AppRunner | None = None
+        self._closing = asyncio.Event()
         self.port = 0
 
     # ----------------------------------------------------------------- control
@@ -113,7 +114,10 @@ class StandInVLM:
         app.router.add_get("/api/version", self._version)
         app.router.add_get("/v1/models", self._openai_models)
         app.router.add_post("/v1/chat/completions", self._openai_chat)
-        self._runner = web.AppRunner(app, handle_signals=False, access_log=None)
+        self._closing = asyncio.Event()
+        self._runner = web.AppRunner(
+            app, handle_signals=False, access_log=None, shutdown_timeout=1.0
+        )
         await self._runner.setup()
         site = web.TCPSite(self._runner, host, port)
         await site.start()
@@ -123,6 +127,7 @@ class StandInVLM:
 
     async def stop(self) -> None:
         """Stop listening and drop open connections."""
+        self._closing.set()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -152,7 +157,8 @@ class StandInVLM:
         if self.delay:
             await asyncio.sleep(self.delay)
         if mode == "timeout":
-            await asyncio.sleep(3600)
+            # Hang like a stuck GPU server until the client gives up or we stop.
+            await self._closing.wait()
         if mode == "http_500":
             return recorded, web.json_response({"error": "internal server error"}, status=500)
         if mode == "garbage":

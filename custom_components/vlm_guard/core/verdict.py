@@ -43,7 +43,7 @@ class Verdict:
 # Verdict words count when written as asked (upper case) or labelled
 # ("Verdict: alert", or a line starting with it); "no need to alert" does not.
 _VERDICT_WORD = re.compile(
-    r"\b(ALERT|CLEAR)\b|(?:^|\b(?:verdict|answer|decision|status|result)\s*[:=-]?)"
+    r"\b(ALERT|CLEAR)\b|(?:^|\b(?i:verdict|answer|decision|status|result)\s*[:=-]?)"
     r"[\s*`\"']*(?i:(alert|clear))\b",
     re.MULTILINE,
 )
@@ -61,7 +61,7 @@ _SUBJECT = re.compile(
 )
 _NEGATION = re.compile(
     r"\b(?:no|not|without|nothing|none|neither|nor|never|absence of|free of|"
-    r"lack of|devoid of|zero)\b|n't\b",
+    r"lack of|devoid of|empty of|zero)\b|n't\b",
     re.IGNORECASE,
 )
 _SENTENCE_NEGATED = re.compile(
@@ -70,7 +70,7 @@ _SENTENCE_NEGATED = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 _LOCATION = re.compile(
-    r"\b(?:beyond|past|outside|behind|across|over)\s+the\s+(?:gate|fence|wall|hedge|"
+    r"\b(?:beyond|past|outside)\s+the\s+(?:gate|fence|wall|hedge|"
     r"property(?:\s+line)?|boundary)\b|"
     r"\b(?:on|along|in|across)\s+the\s+(?:public\s+)?(?:road|street|sidewalk|"
     r"pavement|footpath|highway)\b",

@@ -1,0 +1,140 @@
+"""What the owner sees when the VLM says CLEAR, fails, or an alert expires."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+import json
+import threading
+from typing import Any
+
+from homeassistant.core import Event, HomeAssistant
+from homeassistant.helpers import entity_registry as er
+from homeassistant.util import dt as dt_util
+import pytest
+from pytest_homeassistant_custom_component.common import async_fire_time_changed
+
+from custom_components.vlm_guard.const import DOMAIN, EVENT_ALERT
+
+from .harness.rtsp import RtspServer
+from .harness.vlm_server import DEFAULT_ANSWER, StandInVLM
+from .helpers import add_camera, add_server, wait_for
+
+CLEAR_ANSWER = json.dumps(
+    {"verdict": "CLEAR", "description": "Curtains moving.", "subjects": [], "on_property": True}
+)
+
+
+def _entity_id(hass: HomeAssistant, platform: str, unique_id: str) -> str:
+    entity_id = er.async_get(hass).async_get_entity_id(platform, DOMAIN, unique_id)
+    assert entity_id is not None
+    return entity_id
+
+
+async def test_clear_answer_updates_description_without_alert(
+    hass: HomeAssistant, camera: RtspServer, vlm_server: StandInVLM
+) -> None:
+    vlm_server.answer = CLEAR_ANSWER
+    events: list[Event[Any]] = []
+    hass.bus.async_listen(EVENT_ALERT, events.append)
+    entry = await add_server(hass, vlm_server)
+    subentry_id = await add_camera(hass, entry, camera.url)
+    description_id = _entity_id(hass, "sensor", f"{subentry_id}_description")
+
+    assert await wait_for(
+        hass, lambda: hass.states.get(description_id).state == "Curtains moving.", 30
+    )
+    state = hass.states.get(description_id)
+    assert state.attributes["verdict"] == "CLEAR"
+    assert state.attributes["rule"] == "json_clear"
+    assert state.attributes["raw_answer"] == CLEAR_ANSWER
+    assert hass.states.get(_entity_id(hass, "binary_sensor", f"{subentry_id}_alert")).state == "off"
+    assert events == []
+    await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_unusable_answer_never_alerts(
+    hass: HomeAssistant, camera: RtspServer, vlm_server: StandInVLM
+) -> None:
+    vlm_server.answer = ""
+    entry = await add_server(hass, vlm_server)
+    subentry_id = await add_camera(hass, entry, camera.url)
+    description_id = _entity_id(hass, "sensor", f"{subentry_id}_description")
+    assert await wait_for(
+        hass, lambda: hass.states.get(description_id).attributes.get("rule") == "unparseable", 30
+    )
+    assert hass.states.get(_entity_id(hass, "binary_sensor", f"{subentry_id}_alert")).state == "off"
+    await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_vlm_outage_is_shown_and_recovers(
+    hass: HomeAssistant,
+    camera: RtspServer,
+    vlm_server: StandInVLM,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    entry = await add_server(hass, vlm_server)
+    connected_id = _entity_id(hass, "binary_sensor", f"{entry.entry_id}_server_connected")
+    subentry_id = await add_camera(hass, entry, camera.url)
+    alert_id = _entity_id(hass, "binary_sensor", f"{subentry_id}_alert")
+    vlm_server.fail_always("http_500")
+
+    assert await wait_for(hass, lambda: hass.states.get(connected_id).state == "off", 30)
+    assert "HTTP 500" in hass.states.get(connected_id).attributes["last_error"]
+    assert hass.states.get(alert_id).state == "off"
+    await wait_for(hass, lambda: False, 2.5)  # more failing ticks
+    assert caplog.text.count("VLM server is unavailable") == 1
+
+    vlm_server.fail_always(None)
+    assert await wait_for(hass, lambda: hass.states.get(connected_id).state == "on", 30)
+    assert await wait_for(hass, lambda: hass.states.get(alert_id).state == "on", 30)
+    assert "VLM server" in caplog.text
+    assert "is reachable again" in caplog.text
+    await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_alert_turns_off_after_hold_time(
+    hass: HomeAssistant, camera: RtspServer, vlm_server: StandInVLM
+) -> None:
+    entry = await add_server(hass, vlm_server)
+    subentry_id = await add_camera(hass, entry, camera.url, alert_hold=120)
+    alert_id = _entity_id(hass, "binary_sensor", f"{subentry_id}_alert")
+    assert await wait_for(hass, lambda: hass.states.get(alert_id).state == "on", 30)
+
+    vlm_server.answer = CLEAR_ANSWER
+    await wait_for(hass, lambda: False, 1.5)  # let an in-flight ALERT land first
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=60))
+    await hass.async_block_till_done()
+    assert hass.states.get(alert_id).state == "on"
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=125))
+    await hass.async_block_till_done()
+    assert hass.states.get(alert_id).state == "off"
+    await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_new_alert_extends_the_hold(
+    hass: HomeAssistant, camera: RtspServer, vlm_server: StandInVLM
+) -> None:
+    events: list[Event[Any]] = []
+    hass.bus.async_listen(EVENT_ALERT, events.append)
+    entry = await add_server(hass, vlm_server)
+    subentry_id = await add_camera(hass, entry, camera.url, alert_hold=5)
+    alert_id = _entity_id(hass, "binary_sensor", f"{subentry_id}_alert")
+    assert await wait_for(hass, lambda: len(events) >= 3, 30)
+    # Alerts keep coming every tick (1 s) while people move: the 5 s hold never lapses.
+    assert hass.states.get(alert_id).state == "on"
+    assert vlm_server.answer == DEFAULT_ANSWER
+    await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_home_assistant_stop_ends_reader_threads(
+    hass: HomeAssistant, camera: RtspServer, vlm_server: StandInVLM
+) -> None:
+    entry = await add_server(hass, vlm_server)
+    await add_camera(hass, entry, camera.url)
+
+    def readers() -> list[threading.Thread]:
+        return [t for t in threading.enumerate() if t.name.startswith("vlm_guard_reader")]
+
+    assert readers()
+    await hass.async_stop()
+    assert readers() == []

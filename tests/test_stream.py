@@ -1,0 +1,88 @@
+"""The RTSP reader thread against the real RTSP server."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+import time
+
+import pytest
+
+from custom_components.vlm_guard.core.probe import ProbeError, probe_stream
+from custom_components.vlm_guard.core.stream import StreamReader, StreamStatus
+
+from .conftest import CAMERA_PASSWORD
+from .harness.rtsp import RtspServer, free_port
+
+
+def _wait(condition: Callable[[], bool], timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return condition()
+
+
+def test_probe_describes_the_stream(camera: RtspServer) -> None:
+    info = probe_stream(camera.url)
+    assert (info.width, info.height, info.codec, info.has_audio) == (768, 432, "h264", False)
+
+
+def test_probe_error_hides_the_password(camera: RtspServer) -> None:
+    with pytest.raises(ProbeError) as caught:
+        probe_stream(camera.url_with(path="/missing"))
+    assert caught.value.reason == "stream_not_found"
+    assert CAMERA_PASSWORD not in str(caught.value)
+
+
+def test_reader_delivers_fresh_frames_and_stops(camera: RtspServer) -> None:
+    statuses: list[StreamStatus] = []
+    reader = StreamReader(camera.url, name="test", on_status=statuses.append)
+    reader.start()
+    try:
+        assert _wait(lambda: reader.latest() is not None, 10)
+        first = reader.latest()
+        assert first.image.width == 768
+        assert _wait(lambda: reader.latest().sequence > first.sequence + 5, 5)
+        assert reader.connected
+        assert statuses == [StreamStatus(True)]
+    finally:
+        started = time.monotonic()
+        assert reader.stop(5)
+        assert time.monotonic() - started < 2
+    assert not reader.alive
+
+
+def test_reader_reconnects_after_server_restart(camera: RtspServer) -> None:
+    statuses: list[StreamStatus] = []
+    reader = StreamReader(
+        camera.url, name="test", on_status=statuses.append, read_timeout=3, reconnect_delays=(0.5,)
+    )
+    reader.start()
+    try:
+        assert _wait(lambda: reader.latest() is not None, 10)
+        generation = reader.latest().generation
+        camera.restart()
+        assert _wait(lambda: reader.latest().generation > generation, 20)
+        assert reader.reconnects >= 1
+        assert reader.connected
+        assert [status.connected for status in statuses][:3] == [True, False, True]
+        assert all(CAMERA_PASSWORD not in (status.error or "") for status in statuses)
+    finally:
+        assert reader.stop(5)
+
+
+def test_reader_against_nothing_keeps_trying_and_stops_quickly(socket_enabled: None) -> None:
+    reader = StreamReader(
+        f"rtsp://admin:{CAMERA_PASSWORD}@127.0.0.1:{free_port()}/x",
+        name="test",
+        reconnect_delays=(0.2,),
+    )
+    reader.start()
+    try:
+        assert _wait(lambda: reader.errors >= 2, 10)
+        assert reader.latest() is None
+        assert not reader.connected
+        assert CAMERA_PASSWORD not in (reader.last_error or "")
+    finally:
+        assert reader.stop(5)
