@@ -317,6 +317,17 @@ async def test_same_camera_only_once(
     await hass.config_entries.async_unload(entry.entry_id)
 
 
+async def test_camera_names_are_unique(
+    hass: HomeAssistant, vlm_server: StandInVLM, camera: RtspServer
+) -> None:
+    entry = await add_server(hass, vlm_server)
+    await add_camera(hass, entry, camera.url, name="Gate")
+    result = await _camera_form(hass, entry.entry_id, camera.url_with(path="/other"))
+    assert result["errors"] == {CONF_NAME: "name_exists"}
+    assert len(entry.subentries) == 1
+    await hass.config_entries.async_unload(entry.entry_id)
+
+
 async def test_reconfigure_camera(
     hass: HomeAssistant, vlm_server: StandInVLM, camera: RtspServer
 ) -> None:

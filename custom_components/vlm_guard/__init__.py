@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import logging
+import asyncio
 
 from homeassistant.const import CONF_API_KEY, CONF_URL, EVENT_HOMEASSISTANT_STOP
 from homeassistant.core import Event, HomeAssistant
@@ -33,8 +33,6 @@ from .core.vlm import (
 )
 from .data import VLMGuardConfigEntry, VLMGuardData
 from .server import ServerMonitor
-
-_LOGGER = logging.getLogger(__name__)
 
 
 def client_from_data(hass: HomeAssistant, data: dict[str, object]) -> VLMClient:
@@ -109,8 +107,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: VLMGuardConfigEntry) -> 
 
 async def _async_stop(data: VLMGuardData) -> None:
     data.server.async_stop()
-    for camera in data.cameras.values():
-        await camera.async_stop()
+    # Stop the cameras together: each waits a bounded time for its reader thread.
+    await asyncio.gather(*(camera.async_stop() for camera in data.cameras.values()))
 
 
 async def _async_update_listener(hass: HomeAssistant, entry: VLMGuardConfigEntry) -> None:

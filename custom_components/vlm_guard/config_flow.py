@@ -29,6 +29,7 @@ from homeassistant.helpers.selector import (
     TextSelectorConfig,
     TextSelectorType,
 )
+from homeassistant.util import slugify
 import voluptuous as vol
 
 from . import client_from_data
@@ -264,6 +265,10 @@ class CameraSubentryFlow(ConfigSubentryFlow):
             for subentry in entry.subentries.values():
                 if subentry.subentry_id != current and subentry.data.get(CONF_RTSP_URL) == url:
                     return self.async_abort(reason="already_configured")
+            if self._name_taken(name, current):
+                # The name names the device, its entities and its snapshot folder.
+                errors[CONF_NAME] = "name_exists"
+                return self._show_camera_form(step_id, user_input, errors)
             try:
                 await self.hass.async_add_executor_job(
                     lambda: probe_stream(url, timeout=PROBE_TIMEOUT)
@@ -282,8 +287,23 @@ class CameraSubentryFlow(ConfigSubentryFlow):
                         entry, self._get_reconfigure_subentry(), title=name, data=data
                     )
                 return self.async_create_entry(title=name, data=data)
+        return self._show_camera_form(step_id, user_input, errors)
+
+    def _name_taken(self, name: str, current: str | None) -> bool:
+        """Return True when another camera of any VLM Guard entry has this name."""
+        wanted = slugify(name)
+        return any(
+            slugify(subentry.title) == wanted
+            for entry in self.hass.config_entries.async_entries(DOMAIN)
+            for subentry in entry.subentries.values()
+            if subentry.subentry_id != current
+        )
+
+    def _show_camera_form(
+        self, step_id: str, user_input: dict[str, Any] | None, errors: dict[str, str]
+    ) -> SubentryFlowResult:
         suggested: Mapping[str, Any] = user_input or {}
-        if user_input is None and reconfiguring:
+        if user_input is None and step_id == SOURCE_RECONFIGURE:
             subentry = self._get_reconfigure_subentry()
             suggested = {CONF_NAME: subentry.title, **subentry.data}
         return self.async_show_form(

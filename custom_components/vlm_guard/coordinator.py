@@ -88,8 +88,7 @@ class CameraMonitor:
         self.last_alert: dict[str, Any] | None = None
         self.snapshot: bytes | None = None
         self.stream_connected = False
-        self.vlm_calls = 0
-        self.ticks = 0
+        self._stream_lost = False
 
         self._last_sequence = 0
         self._last_generation = 0
@@ -149,10 +148,15 @@ class CameraMonitor:
         if self._stopping or status.connected == self.stream_connected:
             return
         self.stream_connected = status.connected
-        if status.connected:
-            _LOGGER.info("Camera %s stream is connected", self.name)
-        else:
+        # Log once when the stream is lost and once when it is back.
+        if not status.connected:
+            self._stream_lost = True
             _LOGGER.warning("Camera %s stream is unavailable: %s", self.name, status.error)
+        elif self._stream_lost:
+            self._stream_lost = False
+            _LOGGER.info("Camera %s stream is back", self.name)
+        else:
+            _LOGGER.debug("Camera %s stream is connected", self.name)
         async_dispatcher_send(self.hass, self.signal_update)
 
     # ----------------------------------------------------------------- ticks
@@ -179,14 +183,12 @@ class CameraMonitor:
             self._last_generation = frame.generation
             self.analyzer.detector.reset()
         result = await self.hass.async_add_executor_job(self.analyzer.tick, frame.image)
-        self.ticks += 1
         if result.crop_jpeg is None:
             return None
         return await self._async_judge(result, result.crop_jpeg)
 
     async def _async_judge(self, result: TickResult, image: bytes) -> Decision | None:
         """Ask the VLM about a crop and act on its verdict."""
-        self.vlm_calls += 1
         try:
             answer = await self.client.analyze(image)
         except VLMError as err:

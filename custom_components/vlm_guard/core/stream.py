@@ -159,7 +159,8 @@ class StreamReader:
             if self._stop.wait(delay):
                 break
             self.reconnects += 1
-        self._set_status(False)
+        # A requested stop is not news: no callback into a loop that may be closing.
+        self.connected = False
 
     def _read_once(self) -> None:
         """Open the stream, decode until it ends, an error, or the stop signal."""
