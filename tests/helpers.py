@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 import time
+from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_NAME, CONF_URL
@@ -12,16 +13,20 @@ from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 
 from custom_components.vlm_guard.const import (
-    CONF_ALERT_HOLD,
     CONF_BACKEND,
-    CONF_INTERVAL,
     CONF_KEEP_ALIVE,
     CONF_MODEL,
     CONF_NUM_CTX,
-    CONF_RTSP_URL,
     CONF_TIMEOUT,
     DOMAIN,
     SUBENTRY_CAMERA,
+)
+from custom_components.vlm_guard.core.settings import (
+    CONF_ALERT_HOLD,
+    CONF_FALLBACK_INTERVAL,
+    CONF_INTERVAL,
+    CONF_MOTION,
+    CONF_RTSP_URL,
 )
 
 from .harness.vlm_server import DEFAULT_MODEL, StandInVLM
@@ -60,6 +65,9 @@ async def add_camera(
     name: str = "Living room",
     interval: float = 1.0,
     alert_hold: float = 30.0,
+    fallback_interval: float = 60.0,
+    motion: dict[str, float] | None = None,
+    **extra: Any,
 ) -> str:
     """Add a camera subentry through its flow; return the new subentry id."""
     before = set(entry.subentries)
@@ -69,7 +77,15 @@ async def add_camera(
     assert result["type"] is FlowResultType.FORM
     result = await hass.config_entries.subentries.async_configure(
         result["flow_id"],
-        {CONF_NAME: name, CONF_RTSP_URL: url, CONF_INTERVAL: interval, CONF_ALERT_HOLD: alert_hold},
+        {
+            CONF_NAME: name,
+            CONF_RTSP_URL: url,
+            CONF_INTERVAL: interval,
+            CONF_ALERT_HOLD: alert_hold,
+            CONF_FALLBACK_INTERVAL: fallback_interval,
+            CONF_MOTION: motion or {},
+            **extra,
+        },
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY, result
     await hass.async_block_till_done()

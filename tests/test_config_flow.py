@@ -11,16 +11,22 @@ from homeassistant.data_entry_flow import FlowResultType
 import pytest
 
 from custom_components.vlm_guard.const import (
-    CONF_ALERT_HOLD,
     CONF_BACKEND,
-    CONF_INTERVAL,
     CONF_KEEP_ALIVE,
     CONF_MODEL,
     CONF_NUM_CTX,
-    CONF_RTSP_URL,
     CONF_TIMEOUT,
     DOMAIN,
     SUBENTRY_CAMERA,
+)
+from custom_components.vlm_guard.core.settings import (
+    CONF_ALERT_HOLD,
+    CONF_DETECT_URL,
+    CONF_FALLBACK_INTERVAL,
+    CONF_INTERVAL,
+    CONF_MOTION,
+    CONF_RTSP_URL,
+    MOTION_DEFAULTS,
 )
 
 from .conftest import CAMERA_PASSWORD
@@ -29,6 +35,13 @@ from .harness.vlm_server import DEFAULT_MODEL, StandInVLM
 from .helpers import add_camera, add_server, start_camera_reconfigure, start_reconfigure
 
 MODEL_INPUT = {CONF_NUM_CTX: 4096, CONF_KEEP_ALIVE: "30m", CONF_TIMEOUT: 10}
+CAMERA_INPUT = {
+    CONF_NAME: "Gate",
+    CONF_INTERVAL: 5,
+    CONF_ALERT_HOLD: 30,
+    CONF_FALLBACK_INTERVAL: 60,
+    CONF_MOTION: {},
+}
 
 
 async def _server_form(hass: HomeAssistant, backend: str, url: str, **extra: str) -> dict:
@@ -230,7 +243,7 @@ async def _camera_form(hass: HomeAssistant, entry_id: str, url: str) -> dict:
     assert result["type"] is FlowResultType.FORM
     return await hass.config_entries.subentries.async_configure(
         result["flow_id"],
-        {CONF_NAME: "Gate", CONF_RTSP_URL: url, CONF_INTERVAL: 5, CONF_ALERT_HOLD: 30},
+        {**CAMERA_INPUT, CONF_RTSP_URL: url},
     )
 
 
@@ -241,7 +254,13 @@ async def test_camera_added_after_probe(
     subentry_id = await add_camera(hass, entry, camera.url, name="Gate", interval=5)
     subentry = entry.subentries[subentry_id]
     assert subentry.title == "Gate"
-    assert subentry.data == {CONF_RTSP_URL: camera.url, CONF_INTERVAL: 5.0, CONF_ALERT_HOLD: 30.0}
+    assert subentry.data == {
+        CONF_RTSP_URL: camera.url,
+        CONF_INTERVAL: 5.0,
+        CONF_ALERT_HOLD: 30.0,
+        CONF_FALLBACK_INTERVAL: 60.0,
+        CONF_MOTION: MOTION_DEFAULTS,
+    }
     assert entry.state is ConfigEntryState.LOADED
     assert subentry_id in entry.runtime_data.cameras
     await hass.config_entries.async_unload(entry.entry_id)
@@ -274,7 +293,7 @@ async def test_camera_bad_url(
     # Correcting the URL in the same form creates the camera.
     result = await hass.config_entries.subentries.async_configure(
         result["flow_id"],
-        {CONF_NAME: "Gate", CONF_RTSP_URL: camera.url, CONF_INTERVAL: 5, CONF_ALERT_HOLD: 30},
+        {**CAMERA_INPUT, CONF_RTSP_URL: camera.url},
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await hass.async_block_till_done()
@@ -339,6 +358,7 @@ async def test_reconfigure_camera(
     result = await hass.config_entries.subentries.async_configure(
         result["flow_id"],
         {
+            **CAMERA_INPUT,
             CONF_NAME: "Front gate",
             CONF_RTSP_URL: camera.url_with(password="wrong"),
             CONF_INTERVAL: 2,
@@ -349,7 +369,15 @@ async def test_reconfigure_camera(
     assert entry.subentries[subentry_id].data[CONF_RTSP_URL] == camera.url
     result = await hass.config_entries.subentries.async_configure(
         result["flow_id"],
-        {CONF_NAME: "Front gate", CONF_RTSP_URL: camera.url, CONF_INTERVAL: 2, CONF_ALERT_HOLD: 60},
+        {
+            **CAMERA_INPUT,
+            CONF_NAME: "Front gate",
+            CONF_RTSP_URL: camera.url,
+            CONF_INTERVAL: 2,
+            CONF_ALERT_HOLD: 60,
+            CONF_FALLBACK_INTERVAL: 0,
+            CONF_MOTION: {"threshold": 40, "min_area": 400},
+        },
     )
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reconfigure_successful"
@@ -358,8 +386,33 @@ async def test_reconfigure_camera(
     assert subentry.title == "Front gate"
     assert subentry.data[CONF_INTERVAL] == 2.0
     assert subentry.data[CONF_ALERT_HOLD] == 60.0
-    assert entry.runtime_data.cameras[subentry_id].interval == 2.0
+    assert subentry.data[CONF_MOTION]["threshold"] == 40.0
+    assert subentry.data[CONF_MOTION]["merge_distance"] == 50.0
+    camera_monitor = entry.runtime_data.cameras[subentry_id]
+    assert camera_monitor.interval == 2.0
+    assert camera_monitor.settings.fallback_interval == 0.0
+    assert camera_monitor.settings.motion.threshold == 40
+    assert camera_monitor.settings.motion.min_area == 400.0
     await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_camera_with_a_broken_substream(
+    hass: HomeAssistant, vlm_server: StandInVLM, camera: RtspServer
+) -> None:
+    entry = await add_server(hass, vlm_server)
+    result = await hass.config_entries.subentries.async_init(
+        (entry.entry_id, SUBENTRY_CAMERA), context={"source": "user"}
+    )
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"],
+        {
+            **CAMERA_INPUT,
+            CONF_RTSP_URL: camera.url,
+            CONF_DETECT_URL: camera.url_with(path="/sub"),
+        },
+    )
+    assert result["errors"] == {CONF_DETECT_URL: "stream_not_found"}
+    assert entry.subentries == {}
 
 
 async def test_camera_needs_a_loaded_server(hass: HomeAssistant, vlm_server: StandInVLM) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 import threading
 import time
@@ -17,7 +18,7 @@ from custom_components.vlm_guard.const import DOMAIN, EVENT_ALERT
 
 from .conftest import CAMERA_PASSWORD
 from .harness.rtsp import RtspServer
-from .harness.vlm_server import StandInVLM
+from .harness.vlm_server import DEFAULT_ANSWER, RecordedRequest, StandInVLM
 from .helpers import add_camera, add_server, wait_for
 
 FRAME_WIDTH, FRAME_HEIGHT = 768, 432
@@ -29,6 +30,27 @@ def _entity_id(hass: HomeAssistant, platform: str, unique_id: str) -> str:
     return entity_id
 
 
+def _image_size(jpeg: bytes) -> tuple[int, int]:
+    image = cv2.imdecode(np.frombuffer(jpeg, np.uint8), cv2.IMREAD_COLOR)
+    assert image is not None
+    return image.shape[1], image.shape[0]
+
+
+def scene_aware_answer(request: RecordedRequest) -> str:
+    """Answer like a VLM would here: the whole empty room is CLEAR, a crop is a person."""
+    (image,) = request.images()
+    if _image_size(image) == (FRAME_WIDTH, FRAME_HEIGHT):
+        return json.dumps(
+            {
+                "verdict": "CLEAR",
+                "description": "An empty room.",
+                "subjects": [],
+                "on_property": True,
+            }
+        )
+    return DEFAULT_ANSWER
+
+
 def _reader_threads() -> list[threading.Thread]:
     return [t for t in threading.enumerate() if t.name.startswith("vlm_guard_reader")]
 
@@ -36,7 +58,8 @@ def _reader_threads() -> list[threading.Thread]:
 async def test_person_walks_in_raises_an_alert(
     hass: HomeAssistant, camera: RtspServer, vlm_server: StandInVLM
 ) -> None:
-    """Empty room: no VLM call. People walk in: crop judged, alert on, event, snapshot."""
+    """Empty room: only the first full-frame check. People walk in: crop, alert, event, snapshot."""
+    vlm_server.answer = scene_aware_answer
     entry = await add_server(hass, vlm_server)
     bus_events: list[Event[Any]] = []
     hass.bus.async_listen(EVENT_ALERT, bus_events.append)
@@ -51,24 +74,28 @@ async def test_person_walks_in_raises_an_alert(
     assert hass.states.get(alert_id).state == "off"
     assert hass.states.get(connected_id).state == "on"
 
-    # The room stays empty for the first ~5 s of the clip: ticks run, the VLM is not asked.
+    # The room stays empty for the first ~5 s of the clip: ticks run, but the VLM
+    # only sees the one full frame checked right after the stream connects.
     await wait_for(hass, lambda: False, timeout=3.5)
     assert time.monotonic() - started < 5.0
-    assert vlm_server.chat_requests == []
+    (first,) = vlm_server.chat_requests
+    assert _image_size(first.images()[0]) == (FRAME_WIDTH, FRAME_HEIGHT)
+    assert hass.states.get(description_id).state == "An empty room."
+    assert hass.states.get(description_id).attributes["reason"] == "first"
+    assert hass.states.get(alert_id).state == "off"
 
     # People walk in: the crop goes to the VLM, which says ALERT.
     assert await wait_for(hass, lambda: hass.states.get(alert_id).state == "on", timeout=30)
 
     requests = vlm_server.chat_requests
-    assert requests
+    assert len(requests) >= 2
     for request in requests:
         assert request.body["options"]["num_ctx"] == 4096
         assert request.body["keep_alive"] == "30m"
         assert request.body["stream"] is False
+    for request in requests[1:]:
         (image,) = request.images()
-        crop = cv2.imdecode(np.frombuffer(image, np.uint8), cv2.IMREAD_COLOR)
-        assert crop is not None
-        height, width = crop.shape[:2]
+        width, height = _image_size(image)
         assert width * height < FRAME_WIDTH * FRAME_HEIGHT
         assert width <= FRAME_WIDTH
         assert height <= FRAME_HEIGHT
@@ -79,6 +106,7 @@ async def test_person_walks_in_raises_an_alert(
     assert payload["camera"] == "Living room"
     assert payload["description"] == "A person walks into the room."
     assert payload["rule"] == "json_alert"
+    assert payload["reason"] == "motion"
     assert payload["snapshot_path"].endswith(".jpg")
     assert payload["time"]
     assert CAMERA_PASSWORD not in str(payload)

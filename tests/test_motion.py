@@ -34,9 +34,9 @@ def _ticks(path: str, every: float) -> Iterator[tuple[float, av.VideoFrame]]:
 
 
 def test_real_footage_empty_room_then_people() -> None:
-    analyzer = Analyzer()
+    analyzer = Analyzer(fallback_interval=0)
     results = {
-        round(t): analyzer.tick(frame)
+        round(t): analyzer.tick(frame, t)
         for t, frame in _ticks(str(footage(PERSON_CLIP)), 1.0)
         if t < 30
     }
@@ -47,7 +47,8 @@ def test_real_footage_empty_room_then_people() -> None:
     assert len(moving) >= 13
     for second in moving:
         result = results[second]
-        assert result.crop_jpeg is not None
+        assert result.image_jpeg is not None
+        assert result.reason == "motion"
         assert _inside(result.crop_box, (0, 0, 768, 432))
         assert result.crop_box[2] * result.crop_box[3] < 768 * 432
 

@@ -21,6 +21,7 @@ from .const import (
     SUBENTRY_CAMERA,
 )
 from .coordinator import CameraMonitor
+from .core.settings import CameraSettings
 from .core.vlm import (
     DEFAULT_KEEP_ALIVE,
     DEFAULT_NUM_CTX,
@@ -31,7 +32,7 @@ from .core.vlm import (
     VLMSettings,
     create_client,
 )
-from .data import VLMGuardConfigEntry, VLMGuardData
+from .data import VLMGuardConfigEntry, VLMGuardData, live_config
 from .server import ServerMonitor
 
 
@@ -74,7 +75,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: VLMGuardConfigEntry) -> 
         )
 
     server = ServerMonitor(hass, entry.entry_id, client)
-    data = VLMGuardData(client=client, server=server)
+    data = VLMGuardData(client=client, server=server, loaded_config=live_config(entry))
     for subentry in entry.subentries.values():
         if subentry.subentry_type == SUBENTRY_CAMERA:
             data.cameras[subentry.subentry_id] = CameraMonitor(
@@ -112,8 +113,15 @@ async def _async_stop(data: VLMGuardData) -> None:
 
 
 async def _async_update_listener(hass: HomeAssistant, entry: VLMGuardConfigEntry) -> None:
-    """Reload when the server settings or the cameras change."""
-    await hass.config_entries.async_reload(entry.entry_id)
+    """Apply new zones live; reload when anything else of the server or cameras changed."""
+    data = entry.runtime_data
+    if live_config(entry) != data.loaded_config:
+        await hass.config_entries.async_reload(entry.entry_id)
+        return
+    for subentry_id, camera in data.cameras.items():
+        settings = CameraSettings.from_data(entry.subentries[subentry_id].data)
+        if settings.zones != camera.zones:
+            camera.async_set_zones(settings.zones)
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: VLMGuardConfigEntry) -> bool:

@@ -18,6 +18,7 @@ from homeassistant.config_entries import (
 )
 from homeassistant.const import CONF_API_KEY, CONF_NAME, CONF_URL
 from homeassistant.core import callback
+from homeassistant.data_entry_flow import section
 from homeassistant.helpers.selector import (
     NumberSelector,
     NumberSelectorConfig,
@@ -34,16 +35,11 @@ import voluptuous as vol
 
 from . import client_from_data
 from .const import (
-    CONF_ALERT_HOLD,
     CONF_BACKEND,
-    CONF_INTERVAL,
     CONF_KEEP_ALIVE,
     CONF_MODEL,
     CONF_NUM_CTX,
-    CONF_RTSP_URL,
     CONF_TIMEOUT,
-    DEFAULT_ALERT_HOLD,
-    DEFAULT_INTERVAL,
     DEFAULT_OLLAMA_URL,
     DOMAIN,
     MAX_NUM_CTX,
@@ -51,8 +47,28 @@ from .const import (
     PROBE_TIMEOUT,
     SUBENTRY_CAMERA,
 )
+from .core.pipeline import DEFAULT_FALLBACK_INTERVAL
 from .core.probe import ProbeError, probe_stream
 from .core.redact import mask_url
+from .core.settings import (
+    CONF_ALERT_HOLD,
+    CONF_CROP_MARGIN_PERCENT,
+    CONF_DETECT_URL,
+    CONF_DILATE,
+    CONF_FALLBACK_INTERVAL,
+    CONF_INTERVAL,
+    CONF_MAX_AREA_PERCENT,
+    CONF_MERGE_DISTANCE,
+    CONF_MIN_AREA,
+    CONF_MOTION,
+    CONF_RTSP_URL,
+    CONF_THRESHOLD,
+    CONF_WORK_WIDTH,
+    CONF_ZONES,
+    DEFAULT_ALERT_HOLD,
+    DEFAULT_INTERVAL,
+    MOTION_DEFAULTS,
+)
 from .core.vlm import (
     BACKEND_OLLAMA,
     BACKENDS,
@@ -106,24 +122,53 @@ def model_schema(models: list[str]) -> vol.Schema:
     )
 
 
+def _number(minimum: float, maximum: float, step: float, unit: str | None = None) -> NumberSelector:
+    config = NumberSelectorConfig(min=minimum, max=maximum, step=step, mode=NumberSelectorMode.BOX)
+    if unit is not None:
+        config["unit_of_measurement"] = unit
+    return NumberSelector(config)
+
+
+MOTION_SCHEMA = vol.Schema(
+    {
+        vol.Required(CONF_WORK_WIDTH, default=MOTION_DEFAULTS[CONF_WORK_WIDTH]): _number(
+            160, 1920, 1, "px"
+        ),
+        vol.Required(CONF_THRESHOLD, default=MOTION_DEFAULTS[CONF_THRESHOLD]): _number(1, 254, 1),
+        vol.Required(CONF_DILATE, default=MOTION_DEFAULTS[CONF_DILATE]): _number(0, 20, 1),
+        vol.Required(CONF_MIN_AREA, default=MOTION_DEFAULTS[CONF_MIN_AREA]): _number(
+            1, 100000, 1, "px²"
+        ),
+        vol.Required(
+            CONF_MAX_AREA_PERCENT, default=MOTION_DEFAULTS[CONF_MAX_AREA_PERCENT]
+        ): _number(1, 100, 1, "%"),
+        vol.Required(CONF_MERGE_DISTANCE, default=MOTION_DEFAULTS[CONF_MERGE_DISTANCE]): _number(
+            0, 1000, 1, "px"
+        ),
+        vol.Required(
+            CONF_CROP_MARGIN_PERCENT, default=MOTION_DEFAULTS[CONF_CROP_MARGIN_PERCENT]
+        ): _number(0, 200, 1, "%"),
+    }
+)
+
+
 def camera_schema() -> vol.Schema:
-    """Return the camera subentry's schema."""
+    """Return the camera subentry's schema (motion constants in a folded section)."""
     return vol.Schema(
         {
             vol.Required(CONF_NAME): str,
             vol.Required(CONF_RTSP_URL): TextSelector(
                 TextSelectorConfig(type=TextSelectorType.URL)
             ),
-            vol.Required(CONF_INTERVAL, default=DEFAULT_INTERVAL): NumberSelector(
-                NumberSelectorConfig(
-                    min=1, max=300, step=0.5, mode=NumberSelectorMode.BOX, unit_of_measurement="s"
-                )
+            vol.Optional(CONF_DETECT_URL): TextSelector(
+                TextSelectorConfig(type=TextSelectorType.URL)
             ),
-            vol.Required(CONF_ALERT_HOLD, default=DEFAULT_ALERT_HOLD): NumberSelector(
-                NumberSelectorConfig(
-                    min=1, max=3600, step=1, mode=NumberSelectorMode.BOX, unit_of_measurement="s"
-                )
+            vol.Required(CONF_INTERVAL, default=DEFAULT_INTERVAL): _number(1, 300, 0.5, "s"),
+            vol.Required(CONF_ALERT_HOLD, default=DEFAULT_ALERT_HOLD): _number(1, 3600, 1, "s"),
+            vol.Required(CONF_FALLBACK_INTERVAL, default=DEFAULT_FALLBACK_INTERVAL): _number(
+                0, 3600, 1, "s"
             ),
+            vol.Required(CONF_MOTION): section(MOTION_SCHEMA, {"collapsed": True}),
         }
     )
 
@@ -260,6 +305,7 @@ class CameraSubentryFlow(ConfigSubentryFlow):
         errors: dict[str, str] = {}
         if user_input is not None:
             url = str(user_input[CONF_RTSP_URL]).strip()
+            detect_url = str(user_input.get(CONF_DETECT_URL) or "").strip()
             name = str(user_input[CONF_NAME]).strip()
             current = self._get_reconfigure_subentry().subentry_id if reconfiguring else None
             for subentry in entry.subentries.values():
@@ -269,23 +315,34 @@ class CameraSubentryFlow(ConfigSubentryFlow):
                 # The name names the device, its entities and its snapshot folder.
                 errors[CONF_NAME] = "name_exists"
                 return self._show_camera_form(step_id, user_input, errors)
-            try:
-                await self.hass.async_add_executor_job(
-                    lambda: probe_stream(url, timeout=PROBE_TIMEOUT)
-                )
-            except ProbeError as err:
-                _LOGGER.debug("Camera %s at %s failed the probe: %s", name, mask_url(url), err)
-                errors["base"] = err.reason
-            else:
-                data = {
+            for field, probed in ((CONF_RTSP_URL, url), (CONF_DETECT_URL, detect_url)):
+                if not probed:
+                    continue
+                try:
+                    await self.hass.async_add_executor_job(probe_stream, probed, PROBE_TIMEOUT)
+                except ProbeError as err:
+                    _LOGGER.debug(
+                        "Camera %s at %s failed the probe: %s", name, mask_url(probed), err
+                    )
+                    errors["base" if field == CONF_RTSP_URL else field] = err.reason
+                    break
+            if not errors:
+                data: dict[str, Any] = {
                     CONF_RTSP_URL: url,
                     CONF_INTERVAL: float(user_input[CONF_INTERVAL]),
                     CONF_ALERT_HOLD: float(user_input[CONF_ALERT_HOLD]),
+                    CONF_FALLBACK_INTERVAL: float(user_input[CONF_FALLBACK_INTERVAL]),
+                    CONF_MOTION: {
+                        key: float(value) for key, value in user_input[CONF_MOTION].items()
+                    },
                 }
+                if detect_url:
+                    data[CONF_DETECT_URL] = detect_url
                 if reconfiguring:
-                    return self.async_update_and_abort(
-                        entry, self._get_reconfigure_subentry(), title=name, data=data
-                    )
+                    subentry = self._get_reconfigure_subentry()
+                    if CONF_ZONES in subentry.data:
+                        data[CONF_ZONES] = subentry.data[CONF_ZONES]
+                    return self.async_update_and_abort(entry, subentry, title=name, data=data)
                 return self.async_create_entry(title=name, data=data)
         return self._show_camera_form(step_id, user_input, errors)
 
@@ -305,7 +362,11 @@ class CameraSubentryFlow(ConfigSubentryFlow):
         suggested: Mapping[str, Any] = user_input or {}
         if user_input is None and step_id == SOURCE_RECONFIGURE:
             subentry = self._get_reconfigure_subentry()
-            suggested = {CONF_NAME: subentry.title, **subentry.data}
+            suggested = {
+                CONF_NAME: subentry.title,
+                **{key: value for key, value in subentry.data.items() if key != CONF_ZONES},
+                CONF_MOTION: {**MOTION_DEFAULTS, **subentry.data.get(CONF_MOTION, {})},
+            }
         return self.async_show_form(
             step_id=step_id,
             data_schema=self.add_suggested_values_to_schema(camera_schema(), suggested),

@@ -28,13 +28,7 @@ DEFAULT_OLLAMA_URL: Final = "http://127.0.0.1:11434"
 MIN_NUM_CTX: Final = 512
 MAX_NUM_CTX: Final = 131072
 
-# Camera subentry.
-CONF_RTSP_URL: Final = "rtsp_url"
-CONF_INTERVAL: Final = "interval"
-CONF_ALERT_HOLD: Final = "alert_hold"
-
-DEFAULT_INTERVAL: Final = 5.0
-DEFAULT_ALERT_HOLD: Final = 30.0
+# Camera subentry: keys and defaults live with the pure settings reader.
 PROBE_TIMEOUT: Final = 10.0
 
 # Stopping a camera waits this long for its reader thread before giving up on it.

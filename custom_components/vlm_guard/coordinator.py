@@ -6,6 +6,7 @@ import asyncio
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 import logging
+import time
 from typing import Any
 
 from homeassistant.config_entries import ConfigSubentry
@@ -15,21 +16,14 @@ from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.helpers.event import async_call_later, async_track_time_interval
 from homeassistant.util import dt as dt_util, slugify
 
-from .const import (
-    CONF_ALERT_HOLD,
-    CONF_INTERVAL,
-    CONF_RTSP_URL,
-    DEFAULT_ALERT_HOLD,
-    DEFAULT_INTERVAL,
-    DOMAIN,
-    EVENT_ALERT,
-    READER_STOP_TIMEOUT,
-)
+from .const import DOMAIN, EVENT_ALERT, READER_STOP_TIMEOUT
 from .core.pipeline import Analyzer, TickResult
 from .core.redact import mask_url
+from .core.settings import CameraSettings
 from .core.stream import StreamReader, StreamStatus
 from .core.verdict import Verdict, parse_verdict
 from .core.vlm import VLMClient, VLMError
+from .core.zones import Zone
 from .server import ServerMonitor
 from .snapshots import SnapshotStore
 
@@ -45,6 +39,8 @@ class Decision:
     raw: str
     model: str
     latency: float
+    reason: str
+    """Why the VLM was asked: motion, fallback or first (after connecting)."""
     boxes: list[tuple[int, int, int, int]] = field(default_factory=list)
     crop: tuple[int, int, int, int] | None = None
 
@@ -65,13 +61,29 @@ class CameraMonitor:
         self.entry_id = entry_id
         self.subentry_id = subentry.subentry_id
         self.name = subentry.title
-        self.url: str = subentry.data[CONF_RTSP_URL]
-        self.interval = float(subentry.data.get(CONF_INTERVAL, DEFAULT_INTERVAL))
-        self.alert_hold = float(subentry.data.get(CONF_ALERT_HOLD, DEFAULT_ALERT_HOLD))
+        self.settings = settings = CameraSettings.from_data(subentry.data)
+        self.interval = settings.interval
+        self.alert_hold = settings.alert_hold
         self.client = client
         self.server = server
-        self.analyzer = Analyzer()
-        self.reader = StreamReader(self.url, name=self.name, on_status=self._on_stream_status)
+        self.analyzer = Analyzer(settings.motion, settings.zones, settings.fallback_interval)
+        self.reader = StreamReader(
+            settings.url,
+            name=self.name,
+            on_status=self._on_stream_status,
+            tick_interval=settings.interval,
+        )
+        # With a substream, motion is found on it and crops are cut from the main stream.
+        self.detect_reader = (
+            StreamReader(
+                settings.detect_url,
+                name=f"{self.name} (detection)",
+                on_status=self._on_stream_status,
+                tick_interval=settings.interval,
+            )
+            if settings.detect_url
+            else None
+        )
         self.snapshots = SnapshotStore(hass, slugify(self.name) or self.subentry_id)
         self.signal_update = f"{DOMAIN}_{self.subentry_id}_update"
         self.signal_alert = f"{DOMAIN}_{self.subentry_id}_alert"
@@ -91,7 +103,7 @@ class CameraMonitor:
         self._stream_lost = False
 
         self._last_sequence = 0
-        self._last_generation = 0
+        self._last_generations = (0, 0)
         self._tick_task: asyncio.Task[None] | None = None
         self._unsub_interval: CALLBACK_TYPE | None = None
         self._unsub_hold: CALLBACK_TYPE | None = None
@@ -100,14 +112,30 @@ class CameraMonitor:
     @property
     def stream_source(self) -> str:
         """Return the RTSP URL for Home Assistant's own live view."""
-        return self.url
+        return self.settings.url
+
+    @property
+    def readers(self) -> list[StreamReader]:
+        """Return the camera's stream readers (main, and detection if any)."""
+        return [self.reader] + ([self.detect_reader] if self.detect_reader else [])
+
+    @property
+    def zones(self) -> list[Zone]:
+        """Return the zones in use."""
+        return self.analyzer.zones
+
+    @callback
+    def async_set_zones(self, zones: list[Zone]) -> None:
+        """Use new zones from the next tick on, without restarting the stream."""
+        self.analyzer.set_zones(zones)
 
     # ------------------------------------------------------------ lifecycle
     @callback
     def async_start(self) -> None:
         """Start the reader thread and the analysis ticks."""
-        _LOGGER.debug("Starting camera %s (%s)", self.name, mask_url(self.url))
-        self.reader.start()
+        _LOGGER.debug("Starting camera %s (%s)", self.name, mask_url(self.settings.url))
+        for reader in self.readers:
+            reader.start()
         self._unsub_interval = async_track_time_interval(
             self.hass,
             self._async_on_interval,
@@ -130,7 +158,14 @@ class CameraMonitor:
             except asyncio.CancelledError:
                 if (task := asyncio.current_task()) is not None and task.cancelling():
                     raise
-        stopped = await self.hass.async_add_executor_job(self.reader.stop, READER_STOP_TIMEOUT)
+        stopped = all(
+            await asyncio.gather(
+                *(
+                    self.hass.async_add_executor_job(reader.stop, READER_STOP_TIMEOUT)
+                    for reader in self.readers
+                )
+            )
+        )
         if not stopped:
             _LOGGER.warning(
                 "Reader of camera %s did not exit within %.0f s; it is left to finish on its own",
@@ -174,21 +209,31 @@ class CameraMonitor:
 
     async def async_tick(self) -> Decision | None:
         """Analyse the newest frame; return the VLM decision if the VLM was asked."""
-        frame = self.reader.latest()
-        if frame is None or frame.sequence == self._last_sequence:
+        next_tick = time.monotonic() + self.interval
+        for reader in self.readers:
+            reader.schedule_tick(next_tick)
+        main = self.reader.latest()
+        detect = self.detect_reader.latest() if self.detect_reader else main
+        if main is None or detect is None or detect.sequence == self._last_sequence:
             return None
-        self._last_sequence = frame.sequence
-        if frame.generation != self._last_generation:
+        self._last_sequence = detect.sequence
+        generations = (main.generation, detect.generation)
+        if generations != self._last_generations:
             # A reopened stream is not comparable with the frame before it.
-            self._last_generation = frame.generation
-            self.analyzer.detector.reset()
-        result = await self.hass.async_add_executor_job(self.analyzer.tick, frame.image)
-        if result.crop_jpeg is None:
+            self._last_generations = generations
+            self.analyzer.reset()
+        result = await self.hass.async_add_executor_job(
+            self.analyzer.tick,
+            detect.image,
+            detect.received,
+            main.image if self.detect_reader else None,
+        )
+        if result.image_jpeg is None or result.reason is None:
             return None
-        return await self._async_judge(result, result.crop_jpeg)
+        return await self._async_judge(result, result.image_jpeg, result.reason)
 
-    async def _async_judge(self, result: TickResult, image: bytes) -> Decision | None:
-        """Ask the VLM about a crop and act on its verdict."""
+    async def _async_judge(self, result: TickResult, image: bytes, reason: str) -> Decision | None:
+        """Ask the VLM about a crop or a full frame and act on its verdict."""
         try:
             answer = await self.client.analyze(image)
         except VLMError as err:
@@ -202,6 +247,7 @@ class CameraMonitor:
             raw=answer.text,
             model=answer.model,
             latency=answer.latency,
+            reason=reason,
             boxes=list(result.boxes),
             crop=result.crop_box,
         )
@@ -221,7 +267,7 @@ class CameraMonitor:
 
     # ----------------------------------------------------------------- alert
     async def _async_alert(self, result: TickResult, decision: Decision) -> None:
-        snapshot = await self.hass.async_add_executor_job(Analyzer.snapshot, result)
+        snapshot = await self.hass.async_add_executor_job(self.analyzer.snapshot, result)
         saved = await self.snapshots.async_save(snapshot, decision.time)
         self.snapshot = snapshot
         payload: dict[str, Any] = {
@@ -233,6 +279,7 @@ class CameraMonitor:
             "model": decision.model,
             "latency": round(decision.latency, 3),
             "raw_answer": decision.raw,
+            "reason": decision.reason,
             "boxes": [list(box) for box in decision.boxes],
             "crop": list(decision.crop) if decision.crop else None,
             "snapshot_path": saved.path if saved else None,

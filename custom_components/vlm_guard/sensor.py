@@ -46,6 +46,7 @@ class DescriptionSensor(VLMGuardCameraEntity, SensorEntity):
         return {
             "verdict": "ALERT" if decision.verdict.alert else "CLEAR",
             "rule": decision.verdict.rule,
+            "reason": decision.reason,
             "model": decision.model,
             "latency": round(decision.latency, 3),
             "time": decision.time.isoformat(),

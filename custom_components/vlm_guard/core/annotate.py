@@ -3,18 +3,32 @@
 from __future__ import annotations
 
 import cv2
+import numpy as np
 
 from .motion import Box, Image
+from .zones import ZONE_EXCLUDE, Zone
 
 BOX_COLOUR = (0, 0, 255)
 CROP_COLOUR = (0, 255, 255)
+EXCLUDE_COLOUR = (60, 60, 255)
+INCLUDE_COLOUR = (80, 220, 80)
+ZONE_ALPHA = 0.35
 JPEG_QUALITY = 85
 
 
-def annotate(frame: Image, boxes: list[Box], crop: Box | None) -> Image:
-    """Return a copy of the frame with the motion boxes and the judged crop drawn."""
+def annotate(
+    frame: Image, boxes: list[Box], crop: Box | None, zones: list[Zone] | None = None
+) -> Image:
+    """Return a copy of the frame with faint zone outlines, motion boxes and the judged crop."""
+    height, width = frame.shape[:2]
+    thickness = max(2, width // 400)
     out = frame.copy()
-    thickness = max(2, frame.shape[1] // 400)
+    if zones:
+        outlines = frame.copy()
+        for zone in zones:
+            colour = EXCLUDE_COLOUR if zone.type == ZONE_EXCLUDE else INCLUDE_COLOUR
+            cv2.polylines(outlines, [zone.pixel_points(width, height)], True, colour, thickness)
+        out = np.asarray(cv2.addWeighted(outlines, ZONE_ALPHA, out, 1 - ZONE_ALPHA, 0), np.uint8)
     for x, y, w, h in boxes:
         cv2.rectangle(out, (x, y), (x + w, y + h), BOX_COLOUR, thickness)
     if crop is not None:

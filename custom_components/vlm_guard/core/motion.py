@@ -1,4 +1,4 @@
-"""Motion pre-filter: frame difference, zone-free contours, merged boxes, crop."""
+"""Motion pre-filter: frame difference, zone mask, contours, merged boxes, crop."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ import math
 import cv2
 import numpy as np
 from numpy.typing import NDArray
+
+from .zones import Zone, ZoneMask
 
 type Image = NDArray[np.uint8]
 type Box = tuple[int, int, int, int]
@@ -43,17 +45,26 @@ class MotionResult:
 class MotionDetector:
     """Compare each analysed frame with the previous one; not thread-safe."""
 
-    def __init__(self, config: MotionConfig | None = None) -> None:
+    def __init__(self, config: MotionConfig | None = None, zones: list[Zone] | None = None) -> None:
         """Start with no reference frame."""
         self.config = config or MotionConfig()
+        self.zones = ZoneMask(zones or [])
         self._previous: Image | None = None
+
+    def set_zones(self, zones: list[Zone]) -> None:
+        """Use new zones from the next frame on."""
+        self.zones = ZoneMask(zones)
 
     def reset(self) -> None:
         """Forget the reference frame (after a reconnect, for example)."""
         self._previous = None
 
-    def detect(self, frame: Image) -> MotionResult:
-        """Return the merged changed regions of a BGR frame and the crop to judge."""
+    def detect(self, frame: Image, target_size: tuple[int, int] | None = None) -> MotionResult:
+        """Return the merged changed regions of a BGR frame and the crop to judge.
+
+        Boxes and crop are in pixels of `target_size` (width, height) when given,
+        for example the main stream while motion is found on a substream.
+        """
         cfg = self.config
         height, width = frame.shape[:2]
         scale = cfg.work_width / width if width > cfg.work_width else 1.0
@@ -71,6 +82,9 @@ class MotionDetector:
         diff = cv2.absdiff(previous, work)
         _, mask = cv2.threshold(diff, cfg.threshold, 255, cv2.THRESH_BINARY)
         mask = cv2.dilate(mask, None, iterations=cfg.dilate_iterations)  # type: ignore[call-overload]
+        if (zone_mask := self.zones.mask(work.shape[1], work.shape[0])) is not None:
+            # Excluded motion is removed before contours exist, so it never forms one.
+            mask = cv2.bitwise_and(mask, zone_mask)
         contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
         max_area = cfg.max_area_ratio * work.shape[0] * work.shape[1]
         boxes: list[Box] = [
@@ -79,13 +93,15 @@ class MotionDetector:
             if cfg.min_area <= cv2.contourArea(contour) <= max_area
         ]
         merged = merge_boxes(boxes, cfg.merge_distance)
-        source_boxes = [_scale_box(box, 1.0 / scale, width, height) for box in merged]
-        if not source_boxes:
+        if not merged:
             return MotionResult()
+        out_width, out_height = target_size or (width, height)
+        factors = (out_width / work.shape[1], out_height / work.shape[0])
+        source_boxes = [_scale_box(box, factors, out_width, out_height) for box in merged]
         largest = max(source_boxes, key=lambda box: box[2] * box[3])
         return MotionResult(
             boxes=source_boxes,
-            crop=expand_box(largest, cfg.crop_margin, width, height),
+            crop=expand_box(largest, cfg.crop_margin, out_width, out_height),
         )
 
 
@@ -125,11 +141,12 @@ def merge_boxes(boxes: list[Box], distance: float) -> list[Box]:
     return sorted(merged, key=lambda box: box[2] * box[3], reverse=True)
 
 
-def _scale_box(box: Box, factor: float, width: int, height: int) -> Box:
-    x0 = max(0, math.floor(box[0] * factor))
-    y0 = max(0, math.floor(box[1] * factor))
-    x1 = min(width, math.ceil((box[0] + box[2]) * factor))
-    y1 = min(height, math.ceil((box[1] + box[3]) * factor))
+def _scale_box(box: Box, factors: tuple[float, float], width: int, height: int) -> Box:
+    fx, fy = factors
+    x0 = max(0, math.floor(box[0] * fx))
+    y0 = max(0, math.floor(box[1] * fy))
+    x1 = min(width, math.ceil((box[0] + box[2]) * fx))
+    y1 = min(height, math.ceil((box[1] + box[3]) * fy))
     return x0, y0, x1 - x0, y1 - y0
 
 

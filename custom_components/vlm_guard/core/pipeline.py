@@ -1,51 +1,141 @@
-"""One analysis tick: frame -> motion -> crop to judge, shared by HA and the replay tool."""
+"""One analysis tick: frame -> motion -> what the VLM should see.
+
+Shared by the Home Assistant monitor and the replay tool, so that what a user
+tunes on recorded footage is exactly what runs on the live camera.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Final
 
 import av
+import cv2
 import numpy as np
 
 from .annotate import annotate, encode_jpeg
 from .motion import Box, Image, MotionConfig, MotionDetector, crop
+from .zones import Zone
+
+REASON_MOTION: Final = "motion"
+REASON_FALLBACK: Final = "fallback"
+REASON_FIRST: Final = "first"
+DEFAULT_FALLBACK_INTERVAL: Final = 60.0
+# Full frames are shrunk to this width: the VLM resizes them anyway, and a 4K
+# JPEG would only cost upload time and tokens.
+FULL_FRAME_MAX_WIDTH: Final = 1920
 
 
 @dataclass(frozen=True, slots=True)
 class TickResult:
-    """What one tick found and, when something moved, the JPEG crop for the VLM."""
+    """What one tick found and, when the VLM should look, the JPEG it gets."""
 
     frame: Image
     boxes: list[Box]
     crop_box: Box | None
-    crop_jpeg: bytes | None
+    image_jpeg: bytes | None
+    reason: str | None
+    """Why the VLM is asked: motion, fallback (periodic full frame), first (after connecting)."""
 
     @property
     def motion(self) -> bool:
-        """Return True when the VLM should look at the crop."""
-        return self.crop_jpeg is not None
+        """Return True when something moved."""
+        return bool(self.boxes)
+
+    @property
+    def ask_vlm(self) -> bool:
+        """Return True when the VLM should judge `image_jpeg`."""
+        return self.image_jpeg is not None
+
+
+def to_image(frame: av.VideoFrame | Image) -> Image:
+    """Return a decoded frame as a BGR array (blocking)."""
+    if isinstance(frame, av.VideoFrame):
+        return np.asarray(frame.to_ndarray(format="bgr24"), dtype=np.uint8)
+    return frame
 
 
 class Analyzer:
-    """Turn frames into ticks; holds the motion reference frame (one per camera)."""
+    """Turn frames into ticks for one camera; keeps the motion reference frame."""
 
-    def __init__(self, config: MotionConfig | None = None) -> None:
-        """Create the analyzer with its motion detector."""
-        self.detector = MotionDetector(config)
+    def __init__(
+        self,
+        config: MotionConfig | None = None,
+        zones: list[Zone] | None = None,
+        fallback_interval: float | None = DEFAULT_FALLBACK_INTERVAL,
+    ) -> None:
+        """Create the analyzer; a fallback interval of None or 0 disables full frames."""
+        self.detector = MotionDetector(config, zones)
+        self.zones = list(zones or [])
+        self.fallback_interval = fallback_interval or None
+        self._last_full: float | None = None
+        self._first_pending = True
 
-    def tick(self, image: av.VideoFrame | Image) -> TickResult:
-        """Analyse one frame (blocking: run it in an executor)."""
-        frame: Image = (
-            np.asarray(image.to_ndarray(format="bgr24"), dtype=np.uint8)
-            if isinstance(image, av.VideoFrame)
-            else image
-        )
-        result = self.detector.detect(frame)
-        if result.crop is None:
-            return TickResult(frame, result.boxes, None, None)
-        return TickResult(frame, result.boxes, result.crop, encode_jpeg(crop(frame, result.crop)))
+    def set_zones(self, zones: list[Zone]) -> None:
+        """Apply new zones from the next tick on."""
+        self.zones = list(zones)
+        self.detector.set_zones(zones)
 
-    @staticmethod
-    def snapshot(result: TickResult) -> bytes:
+    def reset(self) -> None:
+        """Forget the reference frame: the stream was reopened."""
+        self.detector.reset()
+        self._first_pending = True
+
+    def tick(
+        self,
+        frame: av.VideoFrame | Image,
+        t: float,
+        main: av.VideoFrame | Image | None = None,
+    ) -> TickResult:
+        """Analyse one frame taken at `t` seconds (blocking: run it in an executor).
+
+        With `main`, motion is found on `frame` (a substream) and the crop is cut
+        from `main` (the full-resolution stream).
+        """
+        detect_image = to_image(frame)
+        image = to_image(main) if main is not None else detect_image
+        height, width = image.shape[:2]
+        result = self.detector.detect(detect_image, (width, height))
+        if result.crop is not None:
+            return TickResult(
+                image,
+                result.boxes,
+                result.crop,
+                encode_jpeg(crop(image, result.crop)),
+                REASON_MOTION,
+            )
+        reason = self._full_frame_reason(t)
+        if reason is None:
+            return TickResult(image, [], None, None, None)
+        self._first_pending = False
+        self._last_full = t
+        return TickResult(image, [], None, encode_jpeg(_shrink(image)), reason)
+
+    def _full_frame_reason(self, t: float) -> str | None:
+        if self._first_pending:
+            return REASON_FIRST
+        if self.fallback_interval is None:
+            return None
+        if self._last_full is None or t < self._last_full:
+            self._last_full = t
+            return None
+        if t - self._last_full >= self.fallback_interval:
+            return REASON_FALLBACK
+        return None
+
+    def snapshot(self, result: TickResult) -> bytes:
         """Return the annotated JPEG of a tick (blocking)."""
-        return encode_jpeg(annotate(result.frame, result.boxes, result.crop_box))
+        return encode_jpeg(annotate(result.frame, result.boxes, result.crop_box, self.zones))
+
+
+def _shrink(image: Image) -> Image:
+    height, width = image.shape[:2]
+    if width <= FULL_FRAME_MAX_WIDTH:
+        return image
+    scale = FULL_FRAME_MAX_WIDTH / width
+    return np.asarray(
+        cv2.resize(
+            image, (FULL_FRAME_MAX_WIDTH, round(height * scale)), interpolation=cv2.INTER_AREA
+        ),
+        dtype=np.uint8,
+    )

@@ -38,7 +38,7 @@ class StreamInfo:
     has_audio: bool
 
 
-def probe_stream(url: str, *, timeout: float = 10.0) -> StreamInfo:
+def probe_stream(url: str, timeout: float = 10.0) -> StreamInfo:
     """Open the stream, decode one video frame and describe it (blocking)."""
     parts = urlsplit(url)
     if parts.scheme.lower() not in ("rtsp", "rtsps") or not parts.hostname:
