@@ -7,8 +7,9 @@ import asyncio
 from homeassistant.const import CONF_API_KEY, CONF_URL, EVENT_HOMEASSISTANT_STOP
 from homeassistant.core import Event, HomeAssistant
 from homeassistant.exceptions import ConfigEntryError, ConfigEntryNotReady
-from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.typing import ConfigType
 
 from .const import (
     CONF_BACKEND,
@@ -34,6 +35,15 @@ from .core.vlm import (
 )
 from .data import VLMGuardConfigEntry, VLMGuardData, live_config
 from .server import ServerMonitor
+from .services import async_setup_services
+
+CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
+
+
+async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
+    """Register the integration's actions (once, whatever the entries)."""
+    async_setup_services(hass)
+    return True
 
 
 def client_from_data(hass: HomeAssistant, data: dict[str, object]) -> VLMClient:

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from homeassistant.components.camera import Camera, CameraEntityDescription, CameraEntityFeature
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, ServiceResponse
+from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .const import DOMAIN
 from .coordinator import CameraMonitor
+from .core.zones import ZoneError, parse_zones, zones_document
 from .data import VLMGuardConfigEntry
 from .entity import VLMGuardCameraEntity
 
@@ -44,3 +49,24 @@ class SnapshotCamera(VLMGuardCameraEntity, Camera):
     async def stream_source(self) -> str | None:
         """Return the RTSP URL so Home Assistant's own HLS/WebRTC live view works."""
         return self.monitor.stream_source
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any]:
+        """Return how many zones shape this camera's motion (get_zones returns them)."""
+        return {"zones": len(self.monitor.zones)}
+
+    async def async_set_zones(self, zones: Any) -> None:
+        """Validate and save new zones; they apply from the next tick."""
+        try:
+            parsed = parse_zones(zones)
+        except ZoneError as err:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="invalid_zones",
+                translation_placeholders={"error": str(err)},
+            ) from err
+        self.monitor.async_save_zones(parsed)
+
+    async def async_get_zones(self) -> ServiceResponse:
+        """Return the zones in use."""
+        return zones_document(self.monitor.zones)

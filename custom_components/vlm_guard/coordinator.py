@@ -19,11 +19,11 @@ from homeassistant.util import dt as dt_util, slugify
 from .const import DOMAIN, EVENT_ALERT, READER_STOP_TIMEOUT
 from .core.pipeline import Analyzer, TickResult
 from .core.redact import mask_url
-from .core.settings import CameraSettings
+from .core.settings import CONF_ZONES, CameraSettings
 from .core.stream import StreamReader, StreamStatus
 from .core.verdict import Verdict, parse_verdict
 from .core.vlm import VLMClient, VLMError
-from .core.zones import Zone
+from .core.zones import Zone, zones_document
 from .server import ServerMonitor
 from .snapshots import SnapshotStore
 
@@ -128,6 +128,18 @@ class CameraMonitor:
     def async_set_zones(self, zones: list[Zone]) -> None:
         """Use new zones from the next tick on, without restarting the stream."""
         self.analyzer.set_zones(zones)
+        async_dispatcher_send(self.hass, self.signal_update)
+
+    @callback
+    def async_save_zones(self, zones: list[Zone]) -> None:
+        """Store zones in the camera's subentry; the entry's listener applies them live."""
+        entry = self.hass.config_entries.async_get_known_entry(self.entry_id)
+        subentry = entry.subentries[self.subentry_id]
+        self.hass.config_entries.async_update_subentry(
+            entry,
+            subentry,
+            data={**subentry.data, CONF_ZONES: zones_document(zones)[CONF_ZONES]},
+        )
 
     # ------------------------------------------------------------ lifecycle
     @callback

@@ -112,10 +112,16 @@ class Analyzer:
         return TickResult(image, [], None, encode_jpeg(_shrink(image)), reason)
 
     def _full_frame_reason(self, t: float) -> str | None:
-        if self._first_pending:
-            return REASON_FIRST
+        """Return why the full frame should be judged now, if it should.
+
+        Full frames are judged right after (re)connecting and every fallback
+        interval, to catch what appeared and then stopped moving; a fallback
+        interval of 0 turns both off.
+        """
         if self.fallback_interval is None:
             return None
+        if self._first_pending:
+            return REASON_FIRST
         if self._last_full is None or t < self._last_full:
             self._last_full = t
             return None

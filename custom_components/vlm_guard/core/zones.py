@@ -100,12 +100,12 @@ def _parse_zone(index: int, item: Any) -> Zone:
                 "coordinates are fractions of the width and height, from 0 to 1"
             )
         points.append((x, y))
-    if _area(points) < 1e-6:
-        raise ZoneError(f"{label}: the points do not enclose any area")
     if crossing := _self_intersection(points):
         raise ZoneError(
             f"{label}: the outline crosses itself (edges {crossing[0]} and {crossing[1]})"
         )
+    if _area(points) < 1e-6:
+        raise ZoneError(f"{label}: the points do not enclose any area")
     return Zone(name.strip(), zone_type, tuple(points))
 
 
