@@ -112,6 +112,27 @@ def test_every_flow_error_is_translated() -> None:
         assert reason in camera_errors, reason
     for reason in ("cannot_connect", "invalid_auth", "model_not_found", "no_models"):
         assert reason in strings["config"]["error"], reason
+    for key in re.findall(
+        r'translation_key="([a-z_]+)"', (PACKAGE / "__init__.py").read_text(encoding="utf-8")
+    ) + re.findall(
+        r'translation_key="([a-z_]+)"', (PACKAGE / "camera.py").read_text(encoding="utf-8")
+    ):
+        if key != "snapshot":
+            assert strings["exceptions"][key]["message"], key
+
+
+def test_every_action_is_described() -> None:
+    import yaml
+
+    strings = _load(PACKAGE / "translations" / "en.json")
+    icons = _load(PACKAGE / "icons.json")
+    actions = yaml.safe_load((PACKAGE / "services.yaml").read_text(encoding="utf-8"))
+    assert set(actions) == {"set_zones", "get_zones"}
+    for action, spec in actions.items():
+        assert strings["services"][action]["name"]
+        assert icons["services"][action]["service"].startswith("mdi:")
+        for field in (spec or {}).get("fields", {}):
+            assert strings["services"][action]["fields"][field]["name"]
 
 
 @pytest.mark.parametrize("platform", ["binary_sensor", "camera", "event", "sensor"])
@@ -119,7 +140,7 @@ def test_every_entity_has_a_name_and_an_icon(platform: str) -> None:
     strings = _load(PACKAGE / "translations" / "en.json")["entity"][platform]
     icons = _load(PACKAGE / "icons.json")["entity"][platform]
     source = (PACKAGE / f"{platform}.py").read_text(encoding="utf-8")
-    keys = set(re.findall(r'translation_key="([a-z_]+)"', source))
+    keys = set(re.findall(r'EntityDescription\([^)]*translation_key="([a-z_]+)"', source))
     assert keys
     for key in keys:
         assert strings[key]["name"], key

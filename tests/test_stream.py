@@ -86,3 +86,57 @@ def test_reader_against_nothing_keeps_trying_and_stops_quickly(socket_enabled: N
         assert CAMERA_PASSWORD not in (reader.last_error or "")
     finally:
         assert reader.stop(5)
+
+
+def _tick_for(reader: StreamReader, seconds: float, interval: float) -> int:
+    """Take one frame per tick as the monitor does; return how many ticks got a new frame."""
+    fresh = last = 0
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        reader.schedule_tick(time.monotonic() + interval)
+        time.sleep(interval)
+        frame = reader.latest()
+        if frame is not None and frame.sequence != last:
+            fresh += 1
+            last = frame.sequence
+    return fresh
+
+
+def test_reader_decodes_one_keyframe_per_tick(camera: RtspServer) -> None:
+    """1 s keyframe interval, 2 s ticks: only the keyframe before each tick is decoded."""
+    reader = StreamReader(camera.url, name="test", tick_interval=2.0)
+    reader.start()
+    try:
+        assert _wait(lambda: reader.latest() is not None, 10)
+        fresh = _tick_for(reader, 8.0, 2.0)
+        assert fresh == 4  # every tick had a new frame
+        assert reader.keyframes_only
+        assert reader.keyframe_interval == pytest.approx(1.0)
+        # ~10 fps for ~9 s of stream read, but about one frame per tick decoded.
+        assert reader.packets >= 70
+        assert reader.decoded <= 7
+        frame = reader.latest()
+        assert time.monotonic() - frame.received < 2.5
+    finally:
+        assert reader.stop(5)
+    assert not reader.alive
+
+
+def test_reader_decodes_everything_when_keyframes_are_rare(
+    rtsp_server: Callable[..., RtspServer],
+) -> None:
+    """4.8 s keyframe interval, 2 s ticks: keyframes alone would be stale, so all is decoded."""
+    server = rtsp_server("car-detection.mp4")
+    reader = StreamReader(server.url, name="test", tick_interval=2.0)
+    reader.start()
+    try:
+        assert _wait(lambda: reader.keyframe_interval is not None, 20)
+        assert _wait(lambda: not reader.keyframes_only, 1)
+        packets, decoded = reader.packets, reader.decoded
+        fresh = _tick_for(reader, 4.0, 1.0)
+        assert fresh == 4
+        assert reader.keyframe_interval == pytest.approx(4.8)
+        # Every packet read while ticking was decoded.
+        assert reader.decoded - decoded == reader.packets - packets
+    finally:
+        assert reader.stop(5)

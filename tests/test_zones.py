@@ -5,12 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import av
-import numpy as np
-import pytest
-
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import entity_registry as er
+import numpy as np
+import pytest
 
 from custom_components.vlm_guard.const import DOMAIN
 from custom_components.vlm_guard.core.pipeline import Analyzer
@@ -40,10 +39,22 @@ def _zone(name: str, zone_type: str, points: Any) -> dict[str, Any]:
         ({"zones": [_zone("road", "ignore", WALKWAY)]}, "zone 'road': type must be"),
         ({"zones": [_zone("road", "exclude", [[0, 0], [1, 1]])]}, "at least 3 points, got 2"),
         ({"zones": [_zone("road", "exclude", "0,0 1,1 0,1")]}, "points must be a list"),
-        ({"zones": [_zone("road", "exclude", [[0, 0], [1.5, 0], [1, 1]])]}, "point 2 (1.5, 0) is outside"),
-        ({"zones": [_zone("road", "exclude", [[0, 0], ["a", 0], [1, 1]])]}, "point 2 must be a pair"),
-        ({"zones": [_zone("road", "exclude", [[0, 0], [True, 0], [1, 1]])]}, "point 2 must be a pair"),
-        ({"zones": [_zone("line", "exclude", [[0, 0], [0.5, 0.5], [1, 1]])]}, "do not enclose any area"),
+        (
+            {"zones": [_zone("road", "exclude", [[0, 0], [1.5, 0], [1, 1]])]},
+            "point 2 (1.5, 0) is outside",
+        ),
+        (
+            {"zones": [_zone("road", "exclude", [[0, 0], ["a", 0], [1, 1]])]},
+            "point 2 must be a pair",
+        ),
+        (
+            {"zones": [_zone("road", "exclude", [[0, 0], [True, 0], [1, 1]])]},
+            "point 2 must be a pair",
+        ),
+        (
+            {"zones": [_zone("line", "exclude", [[0, 0], [0.5, 0.5], [1, 1]])]},
+            "do not enclose any area",
+        ),
         (
             {"zones": [_zone("bowtie", "exclude", [[0, 0], [1, 1], [1, 0], [0, 1]])]},
             "zone 'bowtie': the outline crosses itself",
@@ -75,7 +86,12 @@ def test_masks() -> None:
     assert mask[25, 60] == 0  # inside the exclusion: ignored
     assert exclude.mask(100, 50) is mask  # cached per size
     include = ZoneMask(
-        parse_zones([_zone("left", "include", LEFT_STRIP), _zone("bit", "exclude", [[0, 0], [0.1, 0], [0, 0.1]])])
+        parse_zones(
+            [
+                _zone("left", "include", LEFT_STRIP),
+                _zone("bit", "exclude", [[0, 0], [0.1, 0], [0, 0.1]]),
+            ]
+        )
     )
     mask = include.mask(100, 50)
     assert mask[25, 5] == 255
@@ -163,7 +179,9 @@ async def test_set_and_get_zones_actions(
 
 
 async def test_snapshot_shows_zone_outlines() -> None:
-    analyzer = Analyzer(zones=parse_zones([_zone("left", "exclude", LEFT_STRIP)]), fallback_interval=0)
+    analyzer = Analyzer(
+        zones=parse_zones([_zone("left", "exclude", LEFT_STRIP)]), fallback_interval=0
+    )
     frame = np.full((200, 400, 3), 100, np.uint8)
     analyzer.tick(frame, 0.0)
     moved = frame.copy()

@@ -194,15 +194,23 @@ class StreamReader:
         self.connected = False
 
     def _keyframes_suffice(self) -> bool:
-        """Return True when keyframes alone give every tick a fresh frame."""
+        """Return True when keyframes alone give every tick a fresh frame.
+
+        Until two keyframes have been seen the answer is optimistic: a decoder
+        that joins a stream mid-GOP can only start at a keyframe anyway.
+        """
+        if self._tick_interval is None:
+            return False
         gop = self.keyframe_interval
-        return self._tick_interval is not None and gop is not None and gop <= self._tick_interval
+        return gop is None or gop <= self._tick_interval
 
     def _keyframe_wanted(self, now: float) -> bool:
         """Return True when this keyframe should be decoded for the next tick."""
         frame = self._frame
-        if frame is None or frame.generation != self._generation or self._next_tick is None:
+        if frame is None or frame.generation != self._generation:
             return True
+        if self._next_tick is None:
+            return False  # no tick has asked yet: the frame in hand will do
         window_start = self._next_tick - TICK_WINDOW_GOPS * (self.keyframe_interval or 0.0)
         return now >= window_start and self._last_decode < window_start
 
@@ -219,7 +227,7 @@ class StreamReader:
             video.thread_type = "SLICE"
             self._generation += 1
             self._gops.clear()
-            self.keyframes_only = False
+            self.keyframes_only = self._keyframes_suffice()
             time_base = video.time_base
             last_key: float | None = None
             for packet in container.demux(video):
