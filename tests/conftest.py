@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
+import subprocess
 from typing import Any
 
 from homeassistant.core import HomeAssistant
@@ -60,3 +61,15 @@ async def vlm_server(hass: HomeAssistant, socket_enabled: None) -> AsyncIterator
     await server.start()
     yield server
     await server.stop()
+
+
+@pytest.fixture(scope="session")
+def person_substream_clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The person clip at half resolution, as a camera's low-resolution substream."""
+    path = tmp_path_factory.mktemp("substream") / "person-384x216.mp4"
+    subprocess.run(
+        ["ffmpeg", "-v", "error", "-i", str(footage(PERSON_CLIP)), "-vf", "scale=384:216",
+         "-c:v", "libx264", "-preset", "ultrafast", "-g", "10", "-an", "-y", str(path)],
+        check=True,
+    )  # fmt: skip
+    return path

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 import json
 from pathlib import Path
 import threading
@@ -134,3 +135,39 @@ async def test_person_walks_in_raises_an_alert(
     await hass.async_block_till_done()
     assert time.monotonic() - unload_started < 5.0
     assert _reader_threads() == []
+
+
+async def test_substream_finds_motion_main_stream_gives_the_crop(
+    hass: HomeAssistant,
+    camera: RtspServer,
+    rtsp_server: Callable[..., RtspServer],
+    person_substream_clip: Path,
+    vlm_server: StandInVLM,
+) -> None:
+    """Motion is found on a half-resolution substream; crops come from the main stream."""
+    substream = RtspServer(file=person_substream_clip, user="admin", password=CAMERA_PASSWORD)
+    substream.start()
+    try:
+        entry = await add_server(hass, vlm_server)
+        subentry_id = await add_camera(
+            hass, entry, camera.url, interval=1.0, fallback_interval=0, detect_url=substream.url
+        )
+        alert_id = _entity_id(hass, "binary_sensor", f"{subentry_id}_alert")
+        snapshot_id = _entity_id(hass, "camera", f"{subentry_id}_snapshot")
+        assert await wait_for(hass, lambda: hass.states.get(alert_id).state == "on", timeout=30)
+        assert await wait_for(hass, lambda: len(vlm_server.chat_requests) >= 4, timeout=20)
+
+        image = await async_get_image(hass, snapshot_id)
+        assert _image_size(image.content) == (FRAME_WIDTH, FRAME_HEIGHT)
+        crops = [_image_size(request.images()[0]) for request in vlm_server.chat_requests]
+        # A person is tall: a crop cut from the 432-px main stream is taller than
+        # the whole 216-px substream.
+        assert max(height for _, height in crops) > 216
+        monitor = entry.runtime_data.cameras[subentry_id]
+        assert monitor.detect_reader is not None
+        # The main stream is decoded only when the VLM is asked (and once at start).
+        assert monitor.reader.decoded <= len(crops) + 2
+        assert monitor.detect_reader.decoded >= len(crops)
+        await hass.config_entries.async_unload(entry.entry_id)
+    finally:
+        substream.stop()

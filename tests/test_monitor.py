@@ -15,6 +15,7 @@ from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
 from custom_components.vlm_guard.const import DOMAIN, EVENT_ALERT
 
+from .conftest import CAMERA_PASSWORD
 from .harness.rtsp import RtspServer
 from .harness.vlm_server import DEFAULT_ANSWER, StandInVLM
 from .helpers import add_camera, add_server, wait_for
@@ -138,3 +139,41 @@ async def test_home_assistant_stop_ends_reader_threads(
     assert readers()
     await hass.async_stop()
     assert readers() == []
+
+
+async def test_stream_restart_is_logged_once_and_rechecked(
+    hass: HomeAssistant,
+    camera: RtspServer,
+    vlm_server: StandInVLM,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The camera's server dies and comes back: one warning, one info, a fresh full-frame check."""
+    entry = await add_server(hass, vlm_server)
+    await add_camera(hass, entry, camera.url)
+
+    def full_frames() -> int:
+        return sum(
+            1
+            for request in vlm_server.chat_requests
+            if len(request.images()[0]) > 0 and _is_full_frame(request.images()[0])
+        )
+
+    assert await wait_for(hass, lambda: full_frames() == 1, 15)
+    await hass.async_add_executor_job(camera.restart)
+    assert await wait_for(hass, lambda: "stream is back" in caplog.text, 30)
+    assert caplog.text.count("Living room stream is unavailable") == 1
+    assert CAMERA_PASSWORD not in caplog.text
+    # The reopened stream is not compared with the old one: its first frame is judged whole.
+    assert await wait_for(hass, lambda: full_frames() == 2, 15)
+    reader = entry.runtime_data.cameras[next(iter(entry.runtime_data.cameras))].reader
+    assert reader.reconnects >= 1
+    await hass.config_entries.async_unload(entry.entry_id)
+    assert not reader.alive
+
+
+def _is_full_frame(jpeg: bytes) -> bool:
+    import cv2
+    import numpy as np
+
+    image = cv2.imdecode(np.frombuffer(jpeg, np.uint8), cv2.IMREAD_COLOR)
+    return image is not None and image.shape[:2] == (432, 768)

@@ -70,6 +70,7 @@ def test_reader_reconnects_after_server_restart(camera: RtspServer) -> None:
         assert all(CAMERA_PASSWORD not in (status.error or "") for status in statuses)
     finally:
         assert reader.stop(5)
+    assert not reader.alive
 
 
 def test_reader_against_nothing_keeps_trying_and_stops_quickly(socket_enabled: None) -> None:

@@ -20,7 +20,7 @@ from .const import DOMAIN, EVENT_ALERT, READER_STOP_TIMEOUT
 from .core.pipeline import Analyzer, TickResult
 from .core.redact import mask_url
 from .core.settings import CONF_ZONES, CameraSettings
-from .core.stream import StreamReader, StreamStatus
+from .core.stream import Frame, StreamReader, StreamStatus
 from .core.verdict import Verdict, parse_verdict
 from .core.vlm import VLMClient, VLMError
 from .core.zones import Zone, zones_document
@@ -28,6 +28,10 @@ from .server import ServerMonitor
 from .snapshots import SnapshotStore
 
 _LOGGER = logging.getLogger(__name__)
+
+# Waiting for the main stream's next keyframe: this many keyframe intervals at most.
+MAIN_FRAME_WAIT_GOPS = 1.5
+MAIN_FRAME_POLL = 0.05
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,13 +71,16 @@ class CameraMonitor:
         self.client = client
         self.server = server
         self.analyzer = Analyzer(settings.motion, settings.zones, settings.fallback_interval)
+        # With a substream, motion is found on it and the main stream is decoded
+        # only when the VLM is to be asked: crops keep their full resolution while
+        # quiet ticks cost a small frame instead of a 4K one.
         self.reader = StreamReader(
             settings.url,
             name=self.name,
             on_status=self._on_stream_status,
             tick_interval=settings.interval,
+            on_demand=bool(settings.detect_url),
         )
-        # With a substream, motion is found on it and crops are cut from the main stream.
         self.detect_reader = (
             StreamReader(
                 settings.detect_url,
@@ -217,7 +224,11 @@ class CameraMonitor:
         )
 
     async def _async_tick_quietly(self) -> None:
-        await self.async_tick()
+        # One bad frame or an unexpected failure must cost one tick, not the camera.
+        try:
+            await self.async_tick()
+        except Exception:
+            _LOGGER.exception("Camera %s: analysis of a frame failed", self.name)
 
     async def async_tick(self) -> Decision | None:
         """Analyse the newest frame; return the VLM decision if the VLM was asked."""
@@ -234,15 +245,38 @@ class CameraMonitor:
             # A reopened stream is not comparable with the frame before it.
             self._last_generations = generations
             self.analyzer.reset()
-        result = await self.hass.async_add_executor_job(
-            self.analyzer.tick,
-            detect.image,
-            detect.received,
-            main.image if self.detect_reader else None,
-        )
+        if self.detect_reader is None:
+            result = await self.hass.async_add_executor_job(
+                self.analyzer.tick, main.image, main.received
+            )
+        else:
+            finding = await self.hass.async_add_executor_job(
+                self.analyzer.find,
+                detect.image,
+                detect.received,
+                (main.image.width, main.image.height),
+            )
+            if finding.reason is None:
+                return None
+            main = await self._async_fresh_main_frame(main)
+            result = await self.hass.async_add_executor_job(
+                self.analyzer.render, finding, main.image
+            )
         if result.image_jpeg is None or result.reason is None:
             return None
         return await self._async_judge(result, result.image_jpeg, result.reason)
+
+    async def _async_fresh_main_frame(self, stale: Frame) -> Frame:
+        """Have the on-demand main reader decode its next keyframe; wait a bounded time."""
+        self.reader.request_frame()
+        wait = MAIN_FRAME_WAIT_GOPS * (self.reader.keyframe_interval or self.interval) + 0.5
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline:
+            await asyncio.sleep(MAIN_FRAME_POLL)
+            frame = self.reader.latest()
+            if frame is not None and frame.sequence != stale.sequence:
+                return frame
+        return self.reader.latest() or stale
 
     async def _async_judge(self, result: TickResult, image: bytes, reason: str) -> Decision | None:
         """Ask the VLM about a crop or a full frame and act on its verdict."""

@@ -27,6 +27,15 @@ FULL_FRAME_MAX_WIDTH: Final = 1920
 
 
 @dataclass(frozen=True, slots=True)
+class Finding:
+    """What motion detection decided, before any image is cut for the VLM."""
+
+    boxes: list[Box]
+    crop: Box | None
+    reason: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class TickResult:
     """What one tick found and, when the VLM should look, the JPEG it gets."""
 
@@ -95,21 +104,36 @@ class Analyzer:
         detect_image = to_image(frame)
         image = to_image(main) if main is not None else detect_image
         height, width = image.shape[:2]
-        result = self.detector.detect(detect_image, (width, height))
+        return self.render(self.find(detect_image, t, (width, height)), image)
+
+    def find(
+        self, frame: av.VideoFrame | Image, t: float, target_size: tuple[int, int] | None = None
+    ) -> Finding:
+        """Decide whether the VLM should look, and at what (blocking).
+
+        Boxes and crop are in pixels of `target_size` (the main stream's) when given.
+        """
+        image = to_image(frame)
+        result = self.detector.detect(image, target_size)
         if result.crop is not None:
-            return TickResult(
-                image,
-                result.boxes,
-                result.crop,
-                encode_jpeg(crop(image, result.crop)),
-                REASON_MOTION,
-            )
+            return Finding(result.boxes, result.crop, REASON_MOTION)
         reason = self._full_frame_reason(t)
-        if reason is None:
-            return TickResult(image, [], None, None, None)
-        self._first_pending = False
-        self._last_full = t
-        return TickResult(image, [], None, encode_jpeg(_shrink(image)), reason)
+        if reason is not None:
+            self._first_pending = False
+            self._last_full = t
+        return Finding([], None, reason)
+
+    @staticmethod
+    def render(finding: Finding, frame: av.VideoFrame | Image) -> TickResult:
+        """Cut what the VLM should see out of the (main stream) frame (blocking)."""
+        image = to_image(frame)
+        if finding.crop is not None:
+            jpeg = encode_jpeg(crop(image, finding.crop))
+        elif finding.reason is not None:
+            jpeg = encode_jpeg(_shrink(image))
+        else:
+            jpeg = None
+        return TickResult(image, finding.boxes, finding.crop, jpeg, finding.reason)
 
     def _full_frame_reason(self, t: float) -> str | None:
         """Return why the full frame should be judged now, if it should.

@@ -89,13 +89,18 @@ class StreamReader:
         read_timeout: float = READ_TIMEOUT,
         reconnect_delays: tuple[float, ...] = RECONNECT_DELAYS,
         tick_interval: float | None = None,
+        on_demand: bool = False,
     ) -> None:
         """Prepare a reader; nothing happens before start().
 
         With `tick_interval`, frames that no tick would look at are not decoded.
+        With `on_demand` too, a keyframe is decoded only after request_frame()
+        (the main stream of a camera whose motion is found on a substream).
         """
         self._url = url
         self._tick_interval = tick_interval
+        self._on_demand = on_demand
+        self._requested = False
         self._next_tick: float | None = None
         self._last_decode = 0.0
         self._gops: deque[float] = deque(maxlen=GOP_HISTORY)
@@ -126,6 +131,10 @@ class StreamReader:
     def schedule_tick(self, at: float) -> None:
         """Say when (time.monotonic()) the next tick will read a frame."""
         self._next_tick = at
+
+    def request_frame(self) -> None:
+        """Ask an on-demand reader to decode the next keyframe."""
+        self._requested = True
 
     @property
     def alive(self) -> bool:
@@ -209,6 +218,8 @@ class StreamReader:
         frame = self._frame
         if frame is None or frame.generation != self._generation:
             return True
+        if self._on_demand:
+            return self._requested
         if self._next_tick is None:
             return False  # no tick has asked yet: the frame in hand will do
         window_start = self._next_tick - TICK_WINDOW_GOPS * (self.keyframe_interval or 0.0)
@@ -249,6 +260,7 @@ class StreamReader:
                 elif self.keyframes_only:
                     continue
                 self._last_decode = time.monotonic()
+                self._requested = False
                 for image in video.codec_context.decode(packet):
                     self.decoded += 1
                     pts = (
