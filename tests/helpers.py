@@ -27,6 +27,7 @@ from custom_components.vlm_guard.core.settings import (
     CONF_INTERVAL,
     CONF_MOTION,
     CONF_RTSP_URL,
+    CONF_VLM,
 )
 
 from .harness.vlm_server import DEFAULT_MODEL, StandInVLM
@@ -67,6 +68,7 @@ async def add_camera(
     alert_hold: float = 30.0,
     fallback_interval: float = 60.0,
     motion: dict[str, float] | None = None,
+    vlm: dict[str, Any] | None = None,
     **extra: Any,
 ) -> str:
     """Add a camera subentry through its flow; return the new subentry id."""
@@ -84,6 +86,7 @@ async def add_camera(
             CONF_ALERT_HOLD: alert_hold,
             CONF_FALLBACK_INTERVAL: fallback_interval,
             CONF_MOTION: motion or {},
+            CONF_VLM: vlm or {},
             **extra,
         },
     )

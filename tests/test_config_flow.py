@@ -26,6 +26,7 @@ from custom_components.vlm_guard.core.settings import (
     CONF_INTERVAL,
     CONF_MOTION,
     CONF_RTSP_URL,
+    CONF_VLM,
     MOTION_DEFAULTS,
 )
 
@@ -41,6 +42,7 @@ CAMERA_INPUT = {
     CONF_ALERT_HOLD: 30,
     CONF_FALLBACK_INTERVAL: 60,
     CONF_MOTION: {},
+    CONF_VLM: {},
 }
 
 
@@ -260,6 +262,7 @@ async def test_camera_added_after_probe(
         CONF_ALERT_HOLD: 30.0,
         CONF_FALLBACK_INTERVAL: 60.0,
         CONF_MOTION: MOTION_DEFAULTS,
+        CONF_VLM: {"repeat_window": 30.0},
     }
     assert entry.state is ConfigEntryState.LOADED
     assert subentry_id in entry.runtime_data.cameras

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
+from typing import Any
 
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import CONF_API_KEY, CONF_URL, EVENT_HOMEASSISTANT_STOP
 from homeassistant.core import Event, HomeAssistant
 from homeassistant.exceptions import ConfigEntryError, ConfigEntryNotReady
@@ -13,7 +16,9 @@ from homeassistant.helpers.typing import ConfigType
 
 from .const import (
     CONF_BACKEND,
+    CONF_FALLBACK,
     CONF_KEEP_ALIVE,
+    CONF_MAX_CONCURRENT,
     CONF_MODEL,
     CONF_NUM_CTX,
     CONF_TIMEOUT,
@@ -25,6 +30,7 @@ from .coordinator import CameraMonitor
 from .core.settings import CameraSettings
 from .core.vlm import (
     DEFAULT_KEEP_ALIVE,
+    DEFAULT_MAX_CONCURRENT,
     DEFAULT_NUM_CTX,
     DEFAULT_TIMEOUT,
     VLMAuthError,
@@ -46,8 +52,11 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     return True
 
 
-def client_from_data(hass: HomeAssistant, data: dict[str, object]) -> VLMClient:
-    """Build the VLM client described by a server entry's data."""
+def client_from_data(
+    hass: HomeAssistant, data: Mapping[str, Any], options: Mapping[str, Any] | None = None
+) -> VLMClient:
+    """Build the VLM client described by a server entry's data and options."""
+    options = options or {}
     settings = VLMSettings(
         backend=str(data[CONF_BACKEND]),
         url=str(data[CONF_URL]),
@@ -56,13 +65,14 @@ def client_from_data(hass: HomeAssistant, data: dict[str, object]) -> VLMClient:
         num_ctx=int(str(data.get(CONF_NUM_CTX, DEFAULT_NUM_CTX))),
         keep_alive=str(data.get(CONF_KEEP_ALIVE, DEFAULT_KEEP_ALIVE)),
         timeout=float(str(data.get(CONF_TIMEOUT, DEFAULT_TIMEOUT))),
+        max_concurrent=int(options.get(CONF_MAX_CONCURRENT, DEFAULT_MAX_CONCURRENT)),
     )
     return create_client(async_get_clientsession(hass), settings)
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: VLMGuardConfigEntry) -> bool:
     """Connect to the VLM server and start every camera of the entry."""
-    client = client_from_data(hass, dict(entry.data))
+    client = client_from_data(hass, entry.data, entry.options)
     try:
         models = await client.list_models()
     except VLMAuthError as err:
@@ -84,12 +94,15 @@ async def async_setup_entry(hass: HomeAssistant, entry: VLMGuardConfigEntry) -> 
             translation_placeholders={"model": client.settings.model},
         )
 
-    server = ServerMonitor(hass, entry.entry_id, client)
+    server = ServerMonitor(
+        hass, entry.entry_id, client, fallback=lambda: _fallback_server(hass, entry)
+    )
+    await server.async_prepare()
     data = VLMGuardData(client=client, server=server, loaded_config=live_config(entry))
     for subentry in entry.subentries.values():
         if subentry.subentry_type == SUBENTRY_CAMERA:
             data.cameras[subentry.subentry_id] = CameraMonitor(
-                hass, entry.entry_id, subentry, client, server
+                hass, entry.entry_id, subentry, server
             )
     entry.runtime_data = data
 
@@ -114,6 +127,17 @@ async def async_setup_entry(hass: HomeAssistant, entry: VLMGuardConfigEntry) -> 
     entry.async_on_unload(hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, _async_stop_cameras))
     entry.async_on_unload(entry.add_update_listener(_async_update_listener))
     return True
+
+
+def _fallback_server(hass: HomeAssistant, entry: VLMGuardConfigEntry) -> ServerMonitor | None:
+    """Return the loaded server entry chosen as this one's fallback, if any."""
+    fallback_id = entry.options.get(CONF_FALLBACK)
+    if not fallback_id or fallback_id == entry.entry_id:
+        return None
+    fallback: VLMGuardConfigEntry | None = hass.config_entries.async_get_entry(fallback_id)
+    if fallback is None or fallback.state is not ConfigEntryState.LOADED:
+        return None
+    return fallback.runtime_data.server
 
 
 async def _async_stop(data: VLMGuardData) -> None:

@@ -14,6 +14,7 @@ from homeassistant.config_entries import (
     ConfigFlow,
     ConfigFlowResult,
     ConfigSubentryFlow,
+    OptionsFlow,
     SubentryFlowResult,
 )
 from homeassistant.const import CONF_API_KEY, CONF_NAME, CONF_URL
@@ -23,6 +24,7 @@ from homeassistant.helpers.selector import (
     NumberSelector,
     NumberSelectorConfig,
     NumberSelectorMode,
+    SelectOptionDict,
     SelectSelector,
     SelectSelectorConfig,
     SelectSelectorMode,
@@ -36,7 +38,9 @@ import voluptuous as vol
 from . import client_from_data
 from .const import (
     CONF_BACKEND,
+    CONF_FALLBACK,
     CONF_KEEP_ALIVE,
+    CONF_MAX_CONCURRENT,
     CONF_MODEL,
     CONF_NUM_CTX,
     CONF_TIMEOUT,
@@ -52,6 +56,7 @@ from .core.probe import ProbeError, probe_stream
 from .core.redact import mask_url
 from .core.settings import (
     CONF_ALERT_HOLD,
+    CONF_CONTEXT,
     CONF_CROP_MARGIN_PERCENT,
     CONF_DETECT_URL,
     CONF_DILATE,
@@ -61,18 +66,23 @@ from .core.settings import (
     CONF_MERGE_DISTANCE,
     CONF_MIN_AREA,
     CONF_MOTION,
+    CONF_PROMPT,
+    CONF_REPEAT_WINDOW,
     CONF_RTSP_URL,
     CONF_THRESHOLD,
+    CONF_VLM,
     CONF_WORK_WIDTH,
     CONF_ZONES,
     DEFAULT_ALERT_HOLD,
     DEFAULT_INTERVAL,
+    DEFAULT_REPEAT_WINDOW,
     MOTION_DEFAULTS,
 )
 from .core.vlm import (
     BACKEND_OLLAMA,
     BACKENDS,
     DEFAULT_KEEP_ALIVE,
+    DEFAULT_MAX_CONCURRENT,
     DEFAULT_NUM_CTX,
     DEFAULT_TIMEOUT,
     VLMAuthError,
@@ -80,6 +90,8 @@ from .core.vlm import (
 )
 
 _LOGGER = logging.getLogger(__name__)
+
+NO_FALLBACK = "none"
 
 SERVER_SCHEMA = vol.Schema(
     {
@@ -152,6 +164,15 @@ MOTION_SCHEMA = vol.Schema(
 )
 
 
+VLM_SCHEMA = vol.Schema(
+    {
+        vol.Optional(CONF_PROMPT): TextSelector(TextSelectorConfig(multiline=True)),
+        vol.Optional(CONF_CONTEXT): TextSelector(TextSelectorConfig(multiline=True)),
+        vol.Required(CONF_REPEAT_WINDOW, default=DEFAULT_REPEAT_WINDOW): _number(0, 3600, 1, "s"),
+    }
+)
+
+
 def camera_schema() -> vol.Schema:
     """Return the camera subentry's schema (motion constants in a folded section)."""
     return vol.Schema(
@@ -169,6 +190,7 @@ def camera_schema() -> vol.Schema:
                 0, 3600, 1, "s"
             ),
             vol.Required(CONF_MOTION): section(MOTION_SCHEMA, {"collapsed": True}),
+            vol.Required(CONF_VLM): section(VLM_SCHEMA, {"collapsed": True}),
         }
     )
 
@@ -191,6 +213,12 @@ class VLMGuardConfigFlow(ConfigFlow, domain=DOMAIN):
         """Start with nothing known about the server."""
         self._server: dict[str, Any] = {}
         self._models: list[str] = []
+
+    @staticmethod
+    @callback
+    def async_get_options_flow(config_entry: ConfigEntry) -> OptionsFlow:
+        """How many calls may run at once, and which server takes over when this one fails."""
+        return ServerOptionsFlow()
 
     @classmethod
     @callback
@@ -282,6 +310,40 @@ class VLMGuardConfigFlow(ConfigFlow, domain=DOMAIN):
         )
 
 
+class ServerOptionsFlow(OptionsFlow):
+    """Options of a VLM server entry."""
+
+    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Show and save the options."""
+        if user_input is not None:
+            options = {CONF_MAX_CONCURRENT: int(user_input[CONF_MAX_CONCURRENT])}
+            if user_input.get(CONF_FALLBACK, NO_FALLBACK) != NO_FALLBACK:
+                options[CONF_FALLBACK] = user_input[CONF_FALLBACK]
+            return self.async_create_entry(data=options)
+        others = [
+            SelectOptionDict(value=entry.entry_id, label=entry.title)
+            for entry in self.hass.config_entries.async_entries(DOMAIN)
+            if entry.entry_id != self.config_entry.entry_id
+        ]
+        schema = vol.Schema(
+            {
+                vol.Required(CONF_MAX_CONCURRENT, default=DEFAULT_MAX_CONCURRENT): _number(
+                    1, 16, 1
+                ),
+                vol.Required(CONF_FALLBACK, default=NO_FALLBACK): SelectSelector(
+                    SelectSelectorConfig(
+                        options=[SelectOptionDict(value=NO_FALLBACK, label="—"), *others],
+                        mode=SelectSelectorMode.DROPDOWN,
+                    )
+                ),
+            }
+        )
+        return self.async_show_form(
+            step_id="init",
+            data_schema=self.add_suggested_values_to_schema(schema, self.config_entry.options),
+        )
+
+
 class CameraSubentryFlow(ConfigSubentryFlow):
     """Add or change a camera; its stream is probed before anything is saved."""
 
@@ -338,6 +400,15 @@ class CameraSubentryFlow(ConfigSubentryFlow):
                 }
                 if detect_url:
                     data[CONF_DETECT_URL] = detect_url
+                vlm = user_input.get(CONF_VLM) or {}
+                data[CONF_VLM] = {
+                    CONF_REPEAT_WINDOW: float(vlm.get(CONF_REPEAT_WINDOW, DEFAULT_REPEAT_WINDOW)),
+                    **{
+                        key: str(vlm[key]).strip()
+                        for key in (CONF_PROMPT, CONF_CONTEXT)
+                        if str(vlm.get(key) or "").strip()
+                    },
+                }
                 if reconfiguring:
                     subentry = self._get_reconfigure_subentry()
                     if CONF_ZONES in subentry.data:
@@ -366,6 +437,10 @@ class CameraSubentryFlow(ConfigSubentryFlow):
                 CONF_NAME: subentry.title,
                 **{key: value for key, value in subentry.data.items() if key != CONF_ZONES},
                 CONF_MOTION: {**MOTION_DEFAULTS, **subentry.data.get(CONF_MOTION, {})},
+                CONF_VLM: {
+                    CONF_REPEAT_WINDOW: DEFAULT_REPEAT_WINDOW,
+                    **subentry.data.get(CONF_VLM, {}),
+                },
             }
         return self.async_show_form(
             step_id=step_id,

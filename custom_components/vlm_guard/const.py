@@ -23,6 +23,8 @@ CONF_MODEL: Final = "model"
 CONF_NUM_CTX: Final = "num_ctx"
 CONF_KEEP_ALIVE: Final = "keep_alive"
 CONF_TIMEOUT: Final = "timeout"
+CONF_MAX_CONCURRENT: Final = "max_concurrent"
+CONF_FALLBACK: Final = "fallback"
 
 DEFAULT_OLLAMA_URL: Final = "http://127.0.0.1:11434"
 MIN_NUM_CTX: Final = 512

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 import logging
 import time
@@ -17,12 +17,14 @@ from homeassistant.helpers.event import async_call_later, async_track_time_inter
 from homeassistant.util import dt as dt_util, slugify
 
 from .const import DOMAIN, EVENT_ALERT, READER_STOP_TIMEOUT
+from .core.fingerprint import RepeatMemory
 from .core.pipeline import Analyzer, TickResult
 from .core.redact import mask_url
 from .core.settings import CONF_ZONES, CameraSettings
+from .core.stats import VLMStats
 from .core.stream import Frame, StreamReader, StreamStatus
-from .core.verdict import Verdict, parse_verdict
-from .core.vlm import VLMClient, VLMError
+from .core.verdict import RULE_UNPARSEABLE, Verdict, parse_verdict
+from .core.vlm import VLMError
 from .core.zones import Zone, zones_document
 from .server import ServerMonitor
 from .snapshots import SnapshotStore
@@ -47,6 +49,8 @@ class Decision:
     """Why the VLM was asked: motion, fallback or first (after connecting)."""
     boxes: list[tuple[int, int, int, int]] = field(default_factory=list)
     crop: tuple[int, int, int, int] | None = None
+    reused: bool = False
+    """True when a nearly identical image's recent verdict was reused (no call)."""
 
 
 class CameraMonitor:
@@ -57,7 +61,6 @@ class CameraMonitor:
         hass: HomeAssistant,
         entry_id: str,
         subentry: ConfigSubentry,
-        client: VLMClient,
         server: ServerMonitor,
     ) -> None:
         """Prepare the camera; nothing runs before async_start()."""
@@ -68,8 +71,9 @@ class CameraMonitor:
         self.settings = settings = CameraSettings.from_data(subentry.data)
         self.interval = settings.interval
         self.alert_hold = settings.alert_hold
-        self.client = client
         self.server = server
+        self.stats = VLMStats()
+        self.repeats: RepeatMemory[Decision] = RepeatMemory(settings.repeat_window)
         self.analyzer = Analyzer(settings.motion, settings.zones, settings.fallback_interval)
         # With a substream, motion is found on it and the main stream is decoded
         # only when the VLM is to be asked: crops keep their full resolution while
@@ -280,23 +284,47 @@ class CameraMonitor:
 
     async def _async_judge(self, result: TickResult, image: bytes, reason: str) -> Decision | None:
         """Ask the VLM about a crop or a full frame and act on its verdict."""
-        try:
-            answer = await self.client.analyze(image)
-        except VLMError as err:
-            _LOGGER.debug("Camera %s: VLM call failed: %s", self.name, err)
-            self.server.async_set_error(err)
-            return None
-        self.server.async_set_ok()
-        decision = Decision(
-            time=dt_util.utcnow(),
-            verdict=parse_verdict(answer.text),
-            raw=answer.text,
-            model=answer.model,
-            latency=answer.latency,
-            reason=reason,
-            boxes=list(result.boxes),
-            crop=result.crop_box,
+        now = time.monotonic()
+        earlier = (
+            self.repeats.recall(result.fingerprint, now) if result.fingerprint is not None else None
         )
+        if earlier is not None:
+            # Nearly the same image was judged moments ago: same verdict, no call.
+            self.stats.record_reuse()
+            decision = replace(
+                earlier,
+                time=dt_util.utcnow(),
+                reason=reason,
+                boxes=list(result.boxes),
+                crop=result.crop_box,
+                reused=True,
+            )
+        else:
+            try:
+                answer, server = await self.server.async_analyze(image, self.settings.prompt)
+            except VLMError as err:
+                _LOGGER.debug("Camera %s: VLM call failed: %s", self.name, err)
+                self.stats.record_failure()
+                async_dispatcher_send(self.hass, self.signal_update)
+                return None
+            verdict = parse_verdict(answer.text)
+            unparseable = verdict.rule == RULE_UNPARSEABLE
+            self.stats.record_call(
+                answer.latency, unparseable=unparseable, today=dt_util.now().date()
+            )
+            server.async_record(answer.latency, unparseable=unparseable)
+            decision = Decision(
+                time=dt_util.utcnow(),
+                verdict=verdict,
+                raw=answer.text,
+                model=answer.model,
+                latency=answer.latency,
+                reason=reason,
+                boxes=list(result.boxes),
+                crop=result.crop_box,
+            )
+            if result.fingerprint is not None and not unparseable:
+                self.repeats.remember(result.fingerprint, now, decision)
         self.last_decision = decision
         _LOGGER.debug(
             "Camera %s: %s by rule %s: %s",
@@ -326,6 +354,7 @@ class CameraMonitor:
             "latency": round(decision.latency, 3),
             "raw_answer": decision.raw,
             "reason": decision.reason,
+            "reused": decision.reused,
             "boxes": [list(box) for box in decision.boxes],
             "crop": list(decision.crop) if decision.crop else None,
             "snapshot_path": saved.path if saved else None,

@@ -31,6 +31,7 @@ def live_config(entry: ConfigEntry[Any]) -> Any:
     """Return the part of an entry whose change needs a reload: all but the zones."""
     return (
         dict(entry.data),
+        dict(entry.options),
         {
             subentry_id: (subentry.title, _without_zones(subentry.data))
             for subentry_id, subentry in entry.subentries.items()

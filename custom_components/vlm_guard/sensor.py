@@ -1,19 +1,88 @@
-"""Sensors: the VLM's last description of what a camera saw."""
+"""Sensors: what the VLM said about a camera, and how the VLM is doing."""
 
 from __future__ import annotations
 
-from homeassistant.components.sensor import SensorEntity, SensorEntityDescription
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from homeassistant.components.sensor import (
+    SensorDeviceClass,
+    SensorEntity,
+    SensorEntityDescription,
+    SensorStateClass,
+)
+from homeassistant.const import EntityCategory, UnitOfInformation, UnitOfTime
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.typing import StateType
+from homeassistant.util import dt as dt_util
 
+from .core.stats import VLMStats
 from .data import VLMGuardConfigEntry
-from .entity import VLMGuardCameraEntity
+from .entity import VLMGuardCameraEntity, VLMGuardServerEntity
+from .server import ServerMonitor
 
 PARALLEL_UPDATES = 0
 
 RAW_ANSWER_MAX = 1000
 
+
+@dataclass(frozen=True, kw_only=True)
+class StatsSensorDescription(SensorEntityDescription):
+    """A figure read from VLM call statistics."""
+
+    value_fn: Callable[[VLMStats], StateType]
+
+
+def _ms(seconds: float | None) -> float | None:
+    return round(seconds * 1000, 1) if seconds is not None else None
+
+
+STATS_SENSORS: tuple[StatsSensorDescription, ...] = (
+    StatsSensorDescription(
+        key="vlm_latency",
+        translation_key="vlm_latency",
+        device_class=SensorDeviceClass.DURATION,
+        native_unit_of_measurement=UnitOfTime.MILLISECONDS,
+        state_class=SensorStateClass.MEASUREMENT,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda stats: _ms(stats.last_latency),
+    ),
+    StatsSensorDescription(
+        key="vlm_latency_average",
+        translation_key="vlm_latency_average",
+        device_class=SensorDeviceClass.DURATION,
+        native_unit_of_measurement=UnitOfTime.MILLISECONDS,
+        state_class=SensorStateClass.MEASUREMENT,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda stats: _ms(stats.average_latency),
+    ),
+    StatsSensorDescription(
+        key="vlm_calls_today",
+        translation_key="vlm_calls_today",
+        state_class=SensorStateClass.TOTAL_INCREASING,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda stats: stats.calls_on(dt_util.now().date()),
+    ),
+    StatsSensorDescription(
+        key="vlm_unparseable",
+        translation_key="vlm_unparseable",
+        state_class=SensorStateClass.TOTAL_INCREASING,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda stats: stats.unparseable,
+    ),
+)
+
 DESCRIPTION = SensorEntityDescription(key="description", translation_key="description")
+VRAM = SensorEntityDescription(
+    key="vram",
+    translation_key="vram",
+    device_class=SensorDeviceClass.DATA_SIZE,
+    native_unit_of_measurement=UnitOfInformation.BYTES,
+    suggested_unit_of_measurement=UnitOfInformation.GIGABYTES,
+    suggested_display_precision=1,
+    entity_category=EntityCategory.DIAGNOSTIC,
+)
 
 
 async def async_setup_entry(
@@ -21,15 +90,26 @@ async def async_setup_entry(
     entry: VLMGuardConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add one description sensor per camera."""
+    """Add the server's sensors and each camera's."""
+    server = entry.runtime_data.server
+    async_add_entities(
+        [
+            VRAMSensor(server, VRAM),
+            *(ServerStatsSensor(server, description) for description in STATS_SENSORS),
+        ]
+    )
     for subentry_id, monitor in entry.runtime_data.cameras.items():
         async_add_entities(
-            [DescriptionSensor(monitor, DESCRIPTION)], config_subentry_id=subentry_id
+            [
+                DescriptionSensor(monitor, DESCRIPTION),
+                *(CameraStatsSensor(monitor, description) for description in STATS_SENSORS),
+            ],
+            config_subentry_id=subentry_id,
         )
 
 
 class DescriptionSensor(VLMGuardCameraEntity, SensorEntity):
-    """The description of the last crop the VLM judged, and why it decided so."""
+    """The description of the last image the VLM judged, and why it decided so."""
 
     @property
     def native_value(self) -> str | None:
@@ -47,8 +127,49 @@ class DescriptionSensor(VLMGuardCameraEntity, SensorEntity):
             "verdict": "ALERT" if decision.verdict.alert else "CLEAR",
             "rule": decision.verdict.rule,
             "reason": decision.reason,
+            "reused": decision.reused,
             "model": decision.model,
             "latency": round(decision.latency, 3),
             "time": decision.time.isoformat(),
             "raw_answer": decision.raw[:RAW_ANSWER_MAX],
         }
+
+
+class CameraStatsSensor(VLMGuardCameraEntity, SensorEntity):
+    """A VLM figure of one camera."""
+
+    entity_description: StatsSensorDescription
+
+    @property
+    def native_value(self) -> StateType:
+        """Return the figure."""
+        return self.entity_description.value_fn(self.monitor.stats)
+
+
+class ServerStatsSensor(VLMGuardServerEntity, SensorEntity):
+    """A VLM figure of the whole server (every camera, and calls it took as a fallback)."""
+
+    entity_description: StatsSensorDescription
+
+    @property
+    def native_value(self) -> StateType:
+        """Return the figure."""
+        return self.entity_description.value_fn(self.server.stats)
+
+
+class VRAMSensor(VLMGuardServerEntity, SensorEntity):
+    """Memory the model holds on the server's GPU (Ollama only)."""
+
+    def __init__(self, server: ServerMonitor, description: SensorEntityDescription) -> None:
+        """Create the sensor."""
+        super().__init__(server, description)
+
+    @property
+    def native_value(self) -> int | None:
+        """Return the model's VRAM in bytes, None while it is not loaded."""
+        return self.server.vram
+
+    @property
+    def extra_state_attributes(self) -> dict[str, object] | None:
+        """Return the context the model was loaded with."""
+        return {"context_length": self.server.loaded_context}

@@ -1,33 +1,57 @@
-"""Health of the VLM server: reachable or not, and why."""
+"""The VLM server as Home Assistant sees it: reachable or not, memory, stats, fallback."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
 import logging
+from typing import Final
 
 from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.helpers.event import async_track_time_interval
+from homeassistant.util import dt as dt_util
 
 from .const import DOMAIN, SERVER_CHECK_INTERVAL
-from .core.vlm import VLMClient, VLMError
+from .core.prompt import DEFAULT_PROMPT
+from .core.stats import VLMStats
+from .core.vlm import VLMAnswer, VLMClient, VLMConnectionError, VLMError
 
 _LOGGER = logging.getLogger(__name__)
 
+# A model loaded with more than this many times our num_ctx holds a KV cache
+# sized for someone else's context: often tens of GB of VRAM for nothing.
+OVERSIZED_CONTEXT_FACTOR: Final = 2
+
 
 class ServerMonitor:
-    """Track whether the VLM server answers, from real calls and a periodic check."""
+    """Track the VLM server from real calls and a periodic check; route calls to it."""
 
-    def __init__(self, hass: HomeAssistant, entry_id: str, client: VLMClient) -> None:
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry_id: str,
+        client: VLMClient,
+        fallback: Callable[[], ServerMonitor | None] | None = None,
+    ) -> None:
         """Start as connected: setup only succeeds after the server answered."""
         self.hass = hass
         self.entry_id = entry_id
         self.client = client
         self.connected = True
         self.last_error: str | None = None
+        self.stats = VLMStats()
+        self.vram: int | None = None
+        self.loaded_context: int | None = None
         self.signal_update = f"{DOMAIN}_{entry_id}_server"
+        self._fallback = fallback
         self._unsub: Callable[[], None] | None = None
+
+    @property
+    def issue_id(self) -> str:
+        """Return the id of this server's oversized-context repair issue."""
+        return f"oversized_context_{self.entry_id}"
 
     @callback
     def async_start(self) -> None:
@@ -47,13 +71,95 @@ class ServerMonitor:
             self._unsub()
             self._unsub = None
 
+    async def async_prepare(self) -> None:
+        """Learn the model's capabilities and memory use (failures are not fatal)."""
+        try:
+            await self.client.model_info()
+        except VLMError as err:
+            _LOGGER.debug("Cannot read the model's details: %s", err)
+        await self.async_check_memory()
+
     async def _async_check(self, _now: datetime | None = None) -> None:
         try:
             await self.client.list_models()
         except VLMError as err:
             self.async_set_error(err)
+            return
+        self.async_set_ok()
+        await self.async_check_memory()
+
+    async def async_check_memory(self) -> None:
+        """Read what the server holds in memory; warn about an oversized context."""
+        try:
+            loaded = await self.client.loaded_models()
+        except VLMError as err:
+            _LOGGER.debug("Cannot read the loaded models: %s", err)
+            return
+        settings = self.client.settings
+        ours = next((m for m in loaded if m.name == settings.model), None)
+        self.vram = ours.size_vram if ours else None
+        self.loaded_context = ours.context_length if ours else None
+        context = self.loaded_context
+        if context is not None and context > OVERSIZED_CONTEXT_FACTOR * settings.num_ctx:
+            ir.async_create_issue(
+                self.hass,
+                DOMAIN,
+                self.issue_id,
+                is_fixable=False,
+                severity=ir.IssueSeverity.WARNING,
+                translation_key="oversized_context",
+                translation_placeholders={
+                    "model": settings.model,
+                    "loaded": str(context),
+                    "num_ctx": str(settings.num_ctx),
+                    "vram": f"{(self.vram or 0) / 1e9:.1f}",
+                },
+            )
         else:
-            self.async_set_ok()
+            ir.async_delete_issue(self.hass, DOMAIN, self.issue_id)
+        async_dispatcher_send(self.hass, self.signal_update)
+
+    async def async_analyze(
+        self, image: bytes, prompt: str = DEFAULT_PROMPT
+    ) -> tuple[VLMAnswer, ServerMonitor]:
+        """Ask this server, or the fallback server when this one cannot be reached.
+
+        Returns the answer and the server that gave it.
+        """
+        try:
+            answer = await self.client.analyze(image, prompt)
+        except VLMConnectionError as err:
+            self.stats.record_failure()
+            self.async_set_error(err)
+            fallback = self._fallback() if self._fallback else None
+            if fallback is None or fallback is self:
+                raise
+            _LOGGER.debug("Asking fallback server %s instead", fallback.client.base_url)
+            return await fallback.async_analyze_here(image, prompt), fallback
+        except VLMError:
+            self.stats.record_failure()
+            self.async_set_ok()  # it answered, only not usefully
+            raise
+        self.async_set_ok()
+        return answer, self
+
+    async def async_analyze_here(self, image: bytes, prompt: str) -> VLMAnswer:
+        """Ask this server only (as someone's fallback)."""
+        try:
+            answer = await self.client.analyze(image, prompt)
+        except VLMError as err:
+            self.stats.record_failure()
+            if isinstance(err, VLMConnectionError):
+                self.async_set_error(err)
+            raise
+        self.async_set_ok()
+        return answer
+
+    @callback
+    def async_record(self, latency: float, *, unparseable: bool) -> None:
+        """Count an answered call made through this server."""
+        self.stats.record_call(latency, unparseable=unparseable, today=dt_util.now().date())
+        async_dispatcher_send(self.hass, self.signal_update)
 
     @callback
     def async_set_ok(self) -> None:

@@ -71,6 +71,7 @@ class StandInVLM:
         self.models = list(models) if models is not None else [DEFAULT_MODEL]
         self.api_key = api_key
         self.context_length = 128000
+        self.capabilities = ["completion", "vision"]
         self.answer: str | Callable[[RecordedRequest], str] = DEFAULT_ANSWER
         self.delay = 0.0
         self.requests: list[RecordedRequest] = []
@@ -78,7 +79,8 @@ class StandInVLM:
         self.max_in_flight = 0
         self._failures: list[str] = []
         self._fail_always: str | None = None
-        self._loaded: dict[str, int] = {}
+        self.loaded: dict[str, int] = {}
+        """Models in memory and their context length, as /api/ps reports them."""
         self._runner: web.AppRunner | None = None
         self._closing = asyncio.Event()
         self.port = 0
@@ -228,7 +230,7 @@ class StandInVLM:
                     "general.architecture": "qwen25vl",
                     "qwen25vl.context_length": self.context_length,
                 },
-                "capabilities": ["completion", "vision"],
+                "capabilities": self.capabilities,
                 "modified_at": self._now(),
             }
         )
@@ -249,7 +251,7 @@ class StandInVLM:
                         "expires_at": expires,
                         "context_length": num_ctx,
                     }
-                    for name, num_ctx in self._loaded.items()
+                    for name, num_ctx in self.loaded.items()
                 ]
             }
         )
@@ -266,7 +268,7 @@ class StandInVLM:
             if (missing := self._model_missing(model)) is not None:
                 return missing
             options = body.get("options") or {}
-            self._loaded[model] = int(options.get("num_ctx") or self.context_length)
+            self.loaded[model] = int(options.get("num_ctx") or self.context_length)
             text = self._answer(recorded)
             final = {
                 "model": model,

@@ -14,6 +14,7 @@ import cv2
 import numpy as np
 
 from .annotate import annotate, encode_jpeg
+from .fingerprint import dhash
 from .motion import Box, Image, MotionConfig, MotionDetector, crop
 from .zones import Zone
 
@@ -45,6 +46,8 @@ class TickResult:
     image_jpeg: bytes | None
     reason: str | None
     """Why the VLM is asked: motion, fallback (periodic full frame), first (after connecting)."""
+    fingerprint: int | None = None
+    """Perceptual hash of the image the VLM gets, to recognise repeats."""
 
     @property
     def motion(self) -> bool:
@@ -128,12 +131,15 @@ class Analyzer:
         """Cut what the VLM should see out of the (main stream) frame (blocking)."""
         image = to_image(frame)
         if finding.crop is not None:
-            jpeg = encode_jpeg(crop(image, finding.crop))
+            judged: Image | None = crop(image, finding.crop)
         elif finding.reason is not None:
-            jpeg = encode_jpeg(_shrink(image))
+            judged = _shrink(image)
         else:
-            jpeg = None
-        return TickResult(image, finding.boxes, finding.crop, jpeg, finding.reason)
+            return TickResult(image, finding.boxes, finding.crop, None, None)
+        assert judged is not None
+        return TickResult(
+            image, finding.boxes, finding.crop, encode_jpeg(judged), finding.reason, dhash(judged)
+        )
 
     def _full_frame_reason(self, t: float) -> str | None:
         """Return why the full frame should be judged now, if it should.

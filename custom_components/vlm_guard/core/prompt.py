@@ -15,6 +15,19 @@ DEFAULT_PROMPT = (
     '"subjects": list of what you see, "on_property": true or false}.'
 )
 
+
+def build_prompt(custom: str | None = None, context: str | None = None) -> str:
+    """Return the question for one camera: its own wording or the default, plus context.
+
+    The owner knows the scene ("the road beyond the gate is public", "the grill
+    on the patio smokes"); that context goes after the question.
+    """
+    prompt = (custom or "").strip() or DEFAULT_PROMPT
+    if context and context.strip():
+        prompt += f"\nAbout this camera and property: {context.strip()}"
+    return prompt
+
+
 VERDICT_SCHEMA: dict[str, Any] = {
     "type": "object",
     "properties": {

@@ -8,6 +8,7 @@ from typing import Any, Final
 
 from .motion import MotionConfig
 from .pipeline import DEFAULT_FALLBACK_INTERVAL
+from .prompt import DEFAULT_PROMPT, build_prompt
 from .zones import Zone, parse_zones
 
 CONF_RTSP_URL: Final = "rtsp_url"
@@ -17,6 +18,11 @@ CONF_ALERT_HOLD: Final = "alert_hold"
 CONF_FALLBACK_INTERVAL: Final = "fallback_interval"
 CONF_MOTION: Final = "motion"
 CONF_ZONES: Final = "zones"
+CONF_VLM: Final = "vlm"
+CONF_PROMPT: Final = "prompt"
+CONF_CONTEXT: Final = "context"
+CONF_REPEAT_WINDOW: Final = "repeat_window"
+DEFAULT_REPEAT_WINDOW: Final = 30.0
 
 CONF_WORK_WIDTH: Final = "work_width"
 CONF_THRESHOLD: Final = "threshold"
@@ -66,10 +72,13 @@ class CameraSettings:
     fallback_interval: float = DEFAULT_FALLBACK_INTERVAL
     motion: MotionConfig = field(default_factory=MotionConfig)
     zones: list[Zone] = field(default_factory=list)
+    prompt: str = DEFAULT_PROMPT
+    repeat_window: float = DEFAULT_REPEAT_WINDOW
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> CameraSettings:
         """Read a subentry's data (zones were validated when they were saved)."""
+        vlm: Mapping[str, Any] = data.get(CONF_VLM) or {}
         return cls(
             url=str(data[CONF_RTSP_URL]),
             detect_url=str(data[CONF_DETECT_URL]) if data.get(CONF_DETECT_URL) else None,
@@ -78,4 +87,6 @@ class CameraSettings:
             fallback_interval=float(data.get(CONF_FALLBACK_INTERVAL, DEFAULT_FALLBACK_INTERVAL)),
             motion=motion_config(data.get(CONF_MOTION)),
             zones=parse_zones(data.get(CONF_ZONES) or []),
+            prompt=build_prompt(vlm.get(CONF_PROMPT), vlm.get(CONF_CONTEXT)),
+            repeat_window=float(vlm.get(CONF_REPEAT_WINDOW, DEFAULT_REPEAT_WINDOW)),
         )

@@ -21,6 +21,7 @@ BACKENDS: Final = (BACKEND_OLLAMA, BACKEND_OPENAI)
 DEFAULT_NUM_CTX: Final = 4096
 DEFAULT_KEEP_ALIVE: Final = "30m"
 DEFAULT_TIMEOUT: Final = 30.0
+DEFAULT_MAX_CONCURRENT: Final = 2
 
 
 class VLMError(Exception):
@@ -54,6 +55,24 @@ class VLMSettings:
     num_ctx: int = DEFAULT_NUM_CTX
     keep_alive: str = DEFAULT_KEEP_ALIVE
     timeout: float = DEFAULT_TIMEOUT
+    max_concurrent: int = DEFAULT_MAX_CONCURRENT
+
+
+@dataclass(frozen=True, slots=True)
+class ModelInfo:
+    """What the server says about the configured model."""
+
+    context_length: int | None
+    capabilities: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedModel:
+    """A model the server holds in memory right now."""
+
+    name: str
+    context_length: int | None
+    size_vram: int | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +91,23 @@ class VLMClient(ABC):
         """Use a shared aiohttp session (Home Assistant's) for every request."""
         self._session = session
         self.settings = settings
+        # A burst of motion on many cameras queues here instead of piling onto the GPU.
+        self._slots = asyncio.Semaphore(max(1, settings.max_concurrent))
+        self.thinking = False
+        """True when the model thinks before answering (then thinking is turned off)."""
+
+    async def analyze(self, image_jpeg: bytes, prompt: str = DEFAULT_PROMPT) -> VLMAnswer:
+        """Ask the model about one JPEG image; at most max_concurrent calls run at once."""
+        async with self._slots:
+            return await self._analyze(image_jpeg, prompt)
+
+    async def model_info(self) -> ModelInfo | None:
+        """Return what the server knows about the model, when its API tells."""
+        return None
+
+    async def loaded_models(self) -> list[LoadedModel]:
+        """Return the models held in memory, when the server's API tells."""
+        return []
 
     @property
     def base_url(self) -> str:
@@ -124,7 +160,7 @@ class VLMClient(ABC):
         """Return the names of the models the server offers."""
 
     @abstractmethod
-    async def analyze(self, image_jpeg: bytes, prompt: str = DEFAULT_PROMPT) -> VLMAnswer:
+    async def _analyze(self, image_jpeg: bytes, prompt: str) -> VLMAnswer:
         """Ask the model about one JPEG image and return its raw answer."""
 
 
@@ -161,9 +197,46 @@ class OllamaClient(VLMClient):
             # declared context: tens of GB of VRAM for a 7B VLM.
             "options": {"num_ctx": self.settings.num_ctx, "temperature": 0},
             "keep_alive": self._keep_alive(),
+            # A thinking model would spend seconds reasoning before each verdict.
+            **({"think": False} if self.thinking else {}),
         }
 
-    async def analyze(self, image_jpeg: bytes, prompt: str = DEFAULT_PROMPT) -> VLMAnswer:
+    async def model_info(self) -> ModelInfo | None:
+        """Read /api/show: the declared context length and the capabilities."""
+        data = await self._request("POST", "/api/show", {"model": self.settings.model})
+        if not isinstance(data, dict):
+            raise VLMResponseError(f"{self.base_url} answered /api/show with {str(data)[:100]}")
+        model_info = data.get("model_info") or {}
+        context = next(
+            (
+                int(value)
+                for key, value in model_info.items()
+                if key.endswith(".context_length") and isinstance(value, int)
+            ),
+            None,
+        )
+        capabilities = tuple(str(c) for c in data.get("capabilities") or ())
+        self.thinking = "thinking" in capabilities
+        return ModelInfo(context, capabilities)
+
+    async def loaded_models(self) -> list[LoadedModel]:
+        """Read /api/ps: which models are in memory, with which context and VRAM."""
+        data = await self._request("GET", "/api/ps")
+        try:
+            return [
+                LoadedModel(
+                    name=str(model.get("name") or model.get("model")),
+                    context_length=model.get("context_length"),
+                    size_vram=model.get("size_vram"),
+                )
+                for model in data.get("models") or []
+            ]
+        except AttributeError as err:
+            raise VLMResponseError(
+                f"{self.base_url} answered /api/ps with {str(data)[:100]}"
+            ) from err
+
+    async def _analyze(self, image_jpeg: bytes, prompt: str) -> VLMAnswer:
         """Ask the model about one image through /api/chat."""
         started = time.monotonic()
         data = await self._request("POST", "/api/chat", self.chat_payload(image_jpeg, prompt))
@@ -217,7 +290,7 @@ class OpenAIClient(VLMClient):
             },
         }
 
-    async def analyze(self, image_jpeg: bytes, prompt: str = DEFAULT_PROMPT) -> VLMAnswer:
+    async def _analyze(self, image_jpeg: bytes, prompt: str) -> VLMAnswer:
         """Ask the model about one image through /v1/chat/completions."""
         started = time.monotonic()
         data = await self._request(
