@@ -171,3 +171,22 @@ async def test_substream_finds_motion_main_stream_gives_the_crop(
         await hass.config_entries.async_unload(entry.entry_id)
     finally:
         substream.stop()
+
+
+async def test_diagnostics_explain_without_secrets(
+    hass: HomeAssistant, camera: RtspServer, vlm_server: StandInVLM
+) -> None:
+    from custom_components.vlm_guard.diagnostics import async_get_config_entry_diagnostics
+
+    entry = await add_server(hass, vlm_server)
+    subentry_id = await add_camera(hass, entry, camera.url)
+    assert await wait_for(hass, lambda: len(vlm_server.chat_requests) >= 3, 30)
+    diagnostics = await async_get_config_entry_diagnostics(hass, entry)
+    camera_part = diagnostics["cameras"][subentry_id]
+    assert camera_part["settings"]["rtsp_url"].startswith("rtsp://***:***@127.0.0.1:")
+    assert camera_part["streams"][0]["connected"] is True
+    assert camera_part["recent_decisions"]
+    assert camera_part["recent_decisions"][-1]["raw_answer"]
+    assert diagnostics["server"]["connected"] is True
+    assert CAMERA_PASSWORD not in json.dumps(diagnostics, default=str)
+    await hass.config_entries.async_unload(entry.entry_id)

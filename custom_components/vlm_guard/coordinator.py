@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections import deque
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 import logging
@@ -34,6 +35,8 @@ _LOGGER = logging.getLogger(__name__)
 # Waiting for the main stream's next keyframe: this many keyframe intervals at most.
 MAIN_FRAME_WAIT_GOPS = 1.5
 MAIN_FRAME_POLL = 0.05
+# Decisions kept in memory to explain what the VLM decided (diagnostics).
+RECENT_DECISIONS = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +111,7 @@ class CameraMonitor:
 
         self.alert_on = False
         self.last_decision: Decision | None = None
+        self.decisions: deque[Decision] = deque(maxlen=RECENT_DECISIONS)
         self.last_alert: dict[str, Any] | None = None
         self.snapshot: bytes | None = None
         self.stream_connected = False
@@ -326,6 +330,7 @@ class CameraMonitor:
             if result.fingerprint is not None and not unparseable:
                 self.repeats.remember(result.fingerprint, now, decision)
         self.last_decision = decision
+        self.decisions.append(decision)
         _LOGGER.debug(
             "Camera %s: %s by rule %s: %s",
             self.name,
