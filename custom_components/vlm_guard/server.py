@@ -134,7 +134,7 @@ class ServerMonitor:
             fallback = self._fallback() if self._fallback else None
             if fallback is None or fallback is self:
                 raise
-            _LOGGER.debug("Asking fallback server %s instead", fallback.client.base_url)
+            _LOGGER.debug("Asking fallback server %s instead", fallback.client.display_url)
             return await fallback.async_analyze_here(image, prompt), fallback
         except VLMError:
             self.stats.record_failure()
@@ -166,7 +166,7 @@ class ServerMonitor:
         """Record a successful exchange with the server."""
         if self.connected:
             return
-        _LOGGER.info("VLM server %s is reachable again", self.client.base_url)
+        _LOGGER.info("VLM server %s is reachable again", self.client.display_url)
         self.connected = True
         self.last_error = None
         async_dispatcher_send(self.hass, self.signal_update)

@@ -13,6 +13,7 @@ from typing import Any, Final
 import aiohttp
 
 from .prompt import DEFAULT_PROMPT, VERDICT_SCHEMA
+from .redact import mask_url
 
 BACKEND_OLLAMA: Final = "ollama"
 BACKEND_OPENAI: Final = "openai"
@@ -114,6 +115,11 @@ class VLMClient(ABC):
         """Return the server URL without a trailing slash."""
         return self.settings.url.rstrip("/")
 
+    @property
+    def display_url(self) -> str:
+        """Return the server URL fit for messages (any credentials in it masked)."""
+        return mask_url(self.base_url)
+
     def _headers(self) -> dict[str, str]:
         if self.settings.api_key:
             return {"Authorization": f"Bearer {self.settings.api_key}"}
@@ -130,29 +136,29 @@ class VLMClient(ABC):
                     body = await response.text()
         except TimeoutError as err:
             raise VLMConnectionError(
-                f"no answer from {self.base_url} within {self.settings.timeout:g} s"
+                f"no answer from {self.display_url} within {self.settings.timeout:g} s"
             ) from err
         except aiohttp.ClientError as err:
-            raise VLMConnectionError(f"cannot reach {self.base_url}: {err}") from err
+            raise VLMConnectionError(f"cannot reach {self.display_url}: {err}") from err
         if response.status in (401, 403):
-            raise VLMAuthError(f"{self.base_url} refused access ({response.status})")
+            raise VLMAuthError(f"{self.display_url} refused access ({response.status})")
         if response.status == 404 and "model" in body.lower():
             raise VLMModelNotFoundError(
-                f"{self.base_url} does not serve model {self.settings.model!r}"
+                f"{self.display_url} does not serve model {self.settings.model!r}"
             )
         if response.status >= 500:
             raise VLMConnectionError(
-                f"{self.base_url} failed with HTTP {response.status}: {body[:200]}"
+                f"{self.display_url} failed with HTTP {response.status}: {body[:200]}"
             )
         if response.status >= 400:
             raise VLMResponseError(
-                f"{self.base_url} rejected the request with HTTP {response.status}: {body[:200]}"
+                f"{self.display_url} rejected the request with HTTP {response.status}: {body[:200]}"
             )
         try:
             return json.loads(body)
         except ValueError as err:
             raise VLMResponseError(
-                f"{self.base_url} answered with something that is not JSON: {body[:100]!r}"
+                f"{self.display_url} answered with something that is not JSON: {body[:100]!r}"
             ) from err
 
     @abstractmethod
@@ -173,7 +179,7 @@ class OllamaClient(VLMClient):
         try:
             return [str(model["name"]) for model in data["models"]]
         except (KeyError, TypeError) as err:
-            raise VLMResponseError(f"{self.base_url} is not an Ollama server") from err
+            raise VLMResponseError(f"{self.display_url} is not an Ollama server") from err
 
     def _keep_alive(self) -> str | int:
         value = self.settings.keep_alive.strip()
@@ -205,7 +211,7 @@ class OllamaClient(VLMClient):
         """Read /api/show: the declared context length and the capabilities."""
         data = await self._request("POST", "/api/show", {"model": self.settings.model})
         if not isinstance(data, dict):
-            raise VLMResponseError(f"{self.base_url} answered /api/show with {str(data)[:100]}")
+            raise VLMResponseError(f"{self.display_url} answered /api/show with {str(data)[:100]}")
         model_info = data.get("model_info") or {}
         context = next(
             (
@@ -233,7 +239,7 @@ class OllamaClient(VLMClient):
             ]
         except AttributeError as err:
             raise VLMResponseError(
-                f"{self.base_url} answered /api/ps with {str(data)[:100]}"
+                f"{self.display_url} answered /api/ps with {str(data)[:100]}"
             ) from err
 
     async def _analyze(self, image_jpeg: bytes, prompt: str) -> VLMAnswer:
@@ -244,7 +250,7 @@ class OllamaClient(VLMClient):
             text = data["message"]["content"]
         except (KeyError, TypeError) as err:
             raise VLMResponseError(
-                f"{self.base_url} answered without a message: {str(data)[:100]}"
+                f"{self.display_url} answered without a message: {str(data)[:100]}"
             ) from err
         return VLMAnswer(
             str(text), str(data.get("model", self.settings.model)), time.monotonic() - started
@@ -266,7 +272,9 @@ class OpenAIClient(VLMClient):
         try:
             return [str(model["id"]) for model in data["data"]]
         except (KeyError, TypeError) as err:
-            raise VLMResponseError(f"{self.base_url} is not an OpenAI-compatible server") from err
+            raise VLMResponseError(
+                f"{self.display_url} is not an OpenAI-compatible server"
+            ) from err
 
     def chat_payload(self, image_jpeg: bytes, prompt: str) -> dict[str, Any]:
         """Return the /v1/chat/completions request body for one image."""
@@ -300,7 +308,7 @@ class OpenAIClient(VLMClient):
             text = data["choices"][0]["message"]["content"]
         except (KeyError, IndexError, TypeError) as err:
             raise VLMResponseError(
-                f"{self.base_url} answered without a choice: {str(data)[:100]}"
+                f"{self.display_url} answered without a choice: {str(data)[:100]}"
             ) from err
         return VLMAnswer(
             str(text or ""), str(data.get("model", self.settings.model)), time.monotonic() - started
