@@ -7,7 +7,7 @@ import json
 from hypothesis import given, settings, strategies as st
 import pytest
 
-from custom_components.vlm_guard.core.verdict import Verdict, parse_verdict
+from custom_components.vlm_guard.core.verdict import Verdict, VerdictPhrases, parse_verdict
 
 
 def _json(verdict: str, description: str, *, on_property: bool = True) -> str:
@@ -114,3 +114,12 @@ def test_never_raises_on_any_text(text: str) -> None:
 def test_never_raises_on_any_json(value: object) -> None:
     verdict = parse_verdict(json.dumps(value))
     assert isinstance(verdict, Verdict)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(), st.lists(st.text(), max_size=3))
+def test_never_raises_with_extra_plain_phrases(text: str, extra: list[str]) -> None:
+    phrases = VerdictPhrases().with_extra(subjects=extra, locations=extra, shadows=extra)
+    verdict = parse_verdict(text, phrases=phrases)
+    assert isinstance(verdict, Verdict)
+    assert len(verdict.description) <= 255

@@ -212,3 +212,25 @@ async def test_options_without_fallback(hass: HomeAssistant, vlm_server: StandIn
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert entry.options == {CONF_MAX_CONCURRENT: 1}
+
+
+async def test_camera_phrases_turn_an_answer_clear(
+    hass: HomeAssistant, camera: RtspServer, vlm_server: StandInVLM
+) -> None:
+    """The owner's own 'not our property' phrase decides like the built-in ones."""
+    vlm_server.answer = "ALERT: A man is standing in the neighbour's garden."
+    entry = await add_server(hass, vlm_server)
+    subentry_id = await add_camera(
+        hass,
+        entry,
+        camera.url,
+        vlm={"extra_locations": "in the neighbour's garden,\nat the bus stop", "repeat_window": 0},
+    )
+    description = _entity(hass, "sensor", f"{subentry_id}_description")
+    assert await wait_for(hass, lambda: hass.states.get(description).state != "unknown", 30)
+    await wait_for(hass, lambda: len(vlm_server.chat_requests) >= 3, 20)
+    state = hass.states.get(description)
+    assert state.attributes["verdict"] == "CLEAR"
+    assert state.attributes["rule"] == "location"
+    assert hass.states.get(_entity(hass, "binary_sensor", f"{subentry_id}_alert")).state == "off"
+    await hass.config_entries.async_unload(entry.entry_id)

@@ -60,6 +60,9 @@ from .core.settings import (
     CONF_CROP_MARGIN_PERCENT,
     CONF_DETECT_URL,
     CONF_DILATE,
+    CONF_EXTRA_LOCATIONS,
+    CONF_EXTRA_LOOKALIKES,
+    CONF_EXTRA_SUBJECTS,
     CONF_FALLBACK_INTERVAL,
     CONF_INTERVAL,
     CONF_MAX_AREA_PERCENT,
@@ -169,6 +172,9 @@ VLM_SCHEMA = vol.Schema(
         vol.Optional(CONF_PROMPT): TextSelector(TextSelectorConfig(multiline=True)),
         vol.Optional(CONF_CONTEXT): TextSelector(TextSelectorConfig(multiline=True)),
         vol.Required(CONF_REPEAT_WINDOW, default=DEFAULT_REPEAT_WINDOW): _number(0, 3600, 1, "s"),
+        vol.Optional(CONF_EXTRA_LOCATIONS): TextSelector(TextSelectorConfig(multiline=True)),
+        vol.Optional(CONF_EXTRA_SUBJECTS): TextSelector(TextSelectorConfig(multiline=True)),
+        vol.Optional(CONF_EXTRA_LOOKALIKES): TextSelector(TextSelectorConfig(multiline=True)),
     }
 )
 
@@ -405,7 +411,13 @@ class CameraSubentryFlow(ConfigSubentryFlow):
                     CONF_REPEAT_WINDOW: float(vlm.get(CONF_REPEAT_WINDOW, DEFAULT_REPEAT_WINDOW)),
                     **{
                         key: str(vlm[key]).strip()
-                        for key in (CONF_PROMPT, CONF_CONTEXT)
+                        for key in (
+                            CONF_PROMPT,
+                            CONF_CONTEXT,
+                            CONF_EXTRA_LOCATIONS,
+                            CONF_EXTRA_SUBJECTS,
+                            CONF_EXTRA_LOOKALIKES,
+                        )
                         if str(vlm.get(key) or "").strip()
                     },
                 }

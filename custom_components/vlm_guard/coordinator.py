@@ -311,7 +311,7 @@ class CameraMonitor:
                 self.stats.record_failure()
                 async_dispatcher_send(self.hass, self.signal_update)
                 return None
-            verdict = parse_verdict(answer.text)
+            verdict = parse_verdict(answer.text, phrases=self.settings.phrases)
             unparseable = verdict.rule == RULE_UNPARSEABLE
             self.stats.record_call(
                 answer.latency, unparseable=unparseable, today=dt_util.now().date()

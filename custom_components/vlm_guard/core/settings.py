@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+import re
 from typing import Any, Final
 
 from .motion import MotionConfig
 from .pipeline import DEFAULT_FALLBACK_INTERVAL
 from .prompt import DEFAULT_PROMPT, build_prompt
+from .verdict import DEFAULT_PHRASES, VerdictPhrases
 from .zones import Zone, parse_zones
 
 CONF_RTSP_URL: Final = "rtsp_url"
@@ -22,7 +24,16 @@ CONF_VLM: Final = "vlm"
 CONF_PROMPT: Final = "prompt"
 CONF_CONTEXT: Final = "context"
 CONF_REPEAT_WINDOW: Final = "repeat_window"
+CONF_EXTRA_LOCATIONS: Final = "extra_locations"
+CONF_EXTRA_SUBJECTS: Final = "extra_subjects"
+CONF_EXTRA_LOOKALIKES: Final = "extra_lookalikes"
 DEFAULT_REPEAT_WINDOW: Final = 30.0
+
+
+def phrase_list(text: str | None) -> list[str]:
+    """Split a phrase list typed in the UI (commas or new lines) into phrases."""
+    return [part.strip() for part in re.split(r"[,\n]", text or "") if part.strip()]
+
 
 CONF_WORK_WIDTH: Final = "work_width"
 CONF_THRESHOLD: Final = "threshold"
@@ -74,6 +85,7 @@ class CameraSettings:
     zones: list[Zone] = field(default_factory=list)
     prompt: str = DEFAULT_PROMPT
     repeat_window: float = DEFAULT_REPEAT_WINDOW
+    phrases: VerdictPhrases = DEFAULT_PHRASES
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> CameraSettings:
@@ -89,4 +101,9 @@ class CameraSettings:
             zones=parse_zones(data.get(CONF_ZONES) or []),
             prompt=build_prompt(vlm.get(CONF_PROMPT), vlm.get(CONF_CONTEXT)),
             repeat_window=float(vlm.get(CONF_REPEAT_WINDOW, DEFAULT_REPEAT_WINDOW)),
+            phrases=DEFAULT_PHRASES.with_extra(
+                locations=phrase_list(vlm.get(CONF_EXTRA_LOCATIONS)),
+                subjects=phrase_list(vlm.get(CONF_EXTRA_SUBJECTS)),
+                shadows=phrase_list(vlm.get(CONF_EXTRA_LOOKALIKES)),
+            ),
         )
