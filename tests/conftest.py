@@ -7,6 +7,7 @@ from pathlib import Path
 import subprocess
 from typing import Any
 
+import aiohttp
 from homeassistant.core import HomeAssistant
 import pytest
 
@@ -52,6 +53,22 @@ def rtsp_server(socket_enabled: None) -> Iterator[Callable[..., RtspServer]]:
 def camera(rtsp_server: Callable[..., RtspServer]) -> RtspServer:
     """A password-protected camera streaming people walking into a room."""
     return rtsp_server(PERSON_CLIP, user=CAMERA_USER, password=CAMERA_PASSWORD)
+
+
+@pytest.fixture
+async def session(socket_enabled: None) -> AsyncIterator[aiohttp.ClientSession]:
+    """A plain aiohttp session for testing the core clients without Home Assistant."""
+    async with aiohttp.ClientSession() as client_session:
+        yield client_session
+
+
+@pytest.fixture
+async def stand_in(socket_enabled: None) -> AsyncIterator[StandInVLM]:
+    """The stand-in VLM server without Home Assistant."""
+    server = StandInVLM()
+    await server.start()
+    yield server
+    await server.stop()
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 import time
 
 import aiohttp
@@ -25,17 +24,8 @@ JPEG = b"\xff\xd8\xff\xe0fake-jpeg-bytes\xff\xd9"
 
 
 @pytest.fixture
-async def session(socket_enabled: None) -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as client_session:
-        yield client_session
-
-
-@pytest.fixture
-async def server(socket_enabled: None) -> AsyncIterator[StandInVLM]:
-    stand_in = StandInVLM()
-    await stand_in.start()
-    yield stand_in
-    await stand_in.stop()
+def server(stand_in: StandInVLM) -> StandInVLM:
+    return stand_in
 
 
 def _settings(server: StandInVLM, **overrides: object) -> VLMSettings:

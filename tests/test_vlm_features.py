@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import aiohttp
@@ -25,20 +24,6 @@ from .harness.vlm_server import DEFAULT_MODEL, StandInVLM
 from .helpers import add_camera, add_server, wait_for
 
 JPEG = b"\xff\xd8\xff\xe0 not really a jpeg \xff\xd9"
-
-
-@pytest.fixture
-async def session(socket_enabled: None) -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as client_session:
-        yield client_session
-
-
-@pytest.fixture
-async def stand_in(socket_enabled: None) -> AsyncIterator[StandInVLM]:
-    server = StandInVLM()
-    await server.start()
-    yield server
-    await server.stop()
 
 
 @pytest.mark.parametrize("backend", ["ollama", "openai"])
