@@ -11,7 +11,7 @@ from typing import Any
 
 import cv2
 from homeassistant.components.camera import async_get_image
-from homeassistant.core import Event, HomeAssistant
+from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er
 import numpy as np
 
@@ -63,7 +63,7 @@ async def test_person_walks_in_raises_an_alert(
     vlm_server.answer = scene_aware_answer
     entry = await add_server(hass, vlm_server)
     bus_events: list[Event[Any]] = []
-    hass.bus.async_listen(EVENT_ALERT, bus_events.append)
+    hass.bus.async_listen(EVENT_ALERT, callback(lambda event: bus_events.append(event)))
 
     subentry_id = await add_camera(hass, entry, camera.url, interval=1.0)
     started = time.monotonic()

@@ -7,7 +7,7 @@ import json
 import threading
 from typing import Any
 
-from homeassistant.core import Event, HomeAssistant
+from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er
 from homeassistant.util import dt as dt_util
 import pytest
@@ -36,7 +36,7 @@ async def test_clear_answer_updates_description_without_alert(
 ) -> None:
     vlm_server.answer = CLEAR_ANSWER
     events: list[Event[Any]] = []
-    hass.bus.async_listen(EVENT_ALERT, events.append)
+    hass.bus.async_listen(EVENT_ALERT, callback(lambda event: events.append(event)))
     entry = await add_server(hass, vlm_server)
     subentry_id = await add_camera(hass, entry, camera.url)
     description_id = _entity_id(hass, "sensor", f"{subentry_id}_description")
@@ -116,7 +116,7 @@ async def test_new_alert_extends_the_hold(
     hass: HomeAssistant, camera: RtspServer, vlm_server: StandInVLM
 ) -> None:
     events: list[Event[Any]] = []
-    hass.bus.async_listen(EVENT_ALERT, events.append)
+    hass.bus.async_listen(EVENT_ALERT, callback(lambda event: events.append(event)))
     entry = await add_server(hass, vlm_server)
     subentry_id = await add_camera(hass, entry, camera.url, alert_hold=5)
     alert_id = _entity_id(hass, "binary_sensor", f"{subentry_id}_alert")
