@@ -14,6 +14,7 @@ from homeassistant.components.camera import async_get_image
 from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er
 import numpy as np
+import pytest
 
 from custom_components.vlm_guard.const import DOMAIN, EVENT_ALERT
 
@@ -190,3 +191,30 @@ async def test_diagnostics_explain_without_secrets(
     assert diagnostics["server"]["connected"] is True
     assert CAMERA_PASSWORD not in json.dumps(diagnostics, default=str)
     await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_substream_outage_is_reported_as_the_detection_stream(
+    hass: HomeAssistant,
+    camera: RtspServer,
+    person_substream_clip: Path,
+    vlm_server: StandInVLM,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A substream that drops is named as such; the main stream is not blamed."""
+    substream = RtspServer(file=person_substream_clip)
+    substream.start()
+    try:
+        entry = await add_server(hass, vlm_server)
+        subentry_id = await add_camera(hass, entry, camera.url, detect_url=substream.url)
+        monitor = entry.runtime_data.cameras[subentry_id]
+        assert await wait_for(hass, lambda: monitor.stream_connected, 15)
+        await hass.async_add_executor_job(substream.restart)
+        assert await wait_for(
+            hass, lambda: "Living room detection stream is back" in caplog.text, 30
+        )
+        assert caplog.text.count("Living room detection stream is unavailable") == 1
+        assert "Living room main stream is unavailable" not in caplog.text
+        assert monitor.stream_connected
+        await hass.config_entries.async_unload(entry.entry_id)
+    finally:
+        substream.stop()

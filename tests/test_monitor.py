@@ -161,8 +161,8 @@ async def test_stream_restart_is_logged_once_and_rechecked(
 
     assert await wait_for(hass, lambda: full_frames() == 1, 15)
     await hass.async_add_executor_job(camera.restart)
-    assert await wait_for(hass, lambda: "stream is back" in caplog.text, 30)
-    assert caplog.text.count("Living room stream is unavailable") == 1
+    assert await wait_for(hass, lambda: "Living room main stream is back" in caplog.text, 30)
+    assert caplog.text.count("Living room main stream is unavailable") == 1
     assert CAMERA_PASSWORD not in caplog.text
     # The reopened stream is not compared with the old one: its first frame is judged whole.
     assert await wait_for(hass, lambda: full_frames() == 2, 15)

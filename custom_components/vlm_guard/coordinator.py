@@ -37,6 +37,8 @@ MAIN_FRAME_WAIT_GOPS = 1.5
 MAIN_FRAME_POLL = 0.05
 # Decisions kept in memory to explain what the VLM decided (diagnostics).
 RECENT_DECISIONS = 50
+STREAM_MAIN = "main"
+STREAM_DETECTION = "detection"
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +86,7 @@ class CameraMonitor:
         self.reader = StreamReader(
             settings.url,
             name=self.name,
-            on_status=self._on_stream_status,
+            on_status=lambda status: self._on_stream_status(STREAM_MAIN, status),
             tick_interval=settings.interval,
             on_demand=bool(settings.detect_url),
         )
@@ -92,7 +94,7 @@ class CameraMonitor:
             StreamReader(
                 settings.detect_url,
                 name=f"{self.name} (detection)",
-                on_status=self._on_stream_status,
+                on_status=lambda status: self._on_stream_status(STREAM_DETECTION, status),
                 tick_interval=settings.interval,
             )
             if settings.detect_url
@@ -114,8 +116,10 @@ class CameraMonitor:
         self.decisions: deque[Decision] = deque(maxlen=RECENT_DECISIONS)
         self.last_alert: dict[str, Any] | None = None
         self.snapshot: bytes | None = None
-        self.stream_connected = False
-        self._stream_lost = False
+        self._streams_connected = {STREAM_MAIN: False} | (
+            {STREAM_DETECTION: False} if settings.detect_url else {}
+        )
+        self._streams_lost: set[str] = set()
 
         self._last_sequence = 0
         self._last_generations = (0, 0)
@@ -200,25 +204,32 @@ class CameraMonitor:
                 READER_STOP_TIMEOUT,
             )
 
+    @property
+    def stream_connected(self) -> bool:
+        """Return True while every stream of the camera delivers."""
+        return all(self._streams_connected.values())
+
     # --------------------------------------------------------------- stream
-    def _on_stream_status(self, status: StreamStatus) -> None:
-        """Receive the reader's connection changes (called from its thread)."""
-        self.hass.loop.call_soon_threadsafe(self._async_stream_status, status)
+    def _on_stream_status(self, stream: str, status: StreamStatus) -> None:
+        """Receive a reader's connection changes (called from its thread)."""
+        self.hass.loop.call_soon_threadsafe(self._async_stream_status, stream, status)
 
     @callback
-    def _async_stream_status(self, status: StreamStatus) -> None:
-        if self._stopping or status.connected == self.stream_connected:
+    def _async_stream_status(self, stream: str, status: StreamStatus) -> None:
+        if self._stopping or status.connected == self._streams_connected[stream]:
             return
-        self.stream_connected = status.connected
-        # Log once when the stream is lost and once when it is back.
+        self._streams_connected[stream] = status.connected
+        # Log once when a stream is lost and once when it is back.
         if not status.connected:
-            self._stream_lost = True
-            _LOGGER.warning("Camera %s stream is unavailable: %s", self.name, status.error)
-        elif self._stream_lost:
-            self._stream_lost = False
-            _LOGGER.info("Camera %s stream is back", self.name)
+            self._streams_lost.add(stream)
+            _LOGGER.warning(
+                "Camera %s %s stream is unavailable: %s", self.name, stream, status.error
+            )
+        elif stream in self._streams_lost:
+            self._streams_lost.discard(stream)
+            _LOGGER.info("Camera %s %s stream is back", self.name, stream)
         else:
-            _LOGGER.debug("Camera %s stream is connected", self.name)
+            _LOGGER.debug("Camera %s %s stream is connected", self.name, stream)
         async_dispatcher_send(self.hass, self.signal_update)
 
     # ----------------------------------------------------------------- ticks
