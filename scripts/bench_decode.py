@@ -11,6 +11,7 @@ their ratio come from one run.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterator
 import json
 import os
 from pathlib import Path
@@ -61,6 +62,17 @@ def make_clip(seconds: int, scene: str, size: str, bitrate: str) -> Path:
     return clip
 
 
+def _tick_schedule(started: float, seconds: float, interval: float) -> Iterator[float]:
+    """Sleep until each tick, as the monitor's timer would; yield when the next one is due."""
+    due = started + interval
+    while (now := time.monotonic()) - started < seconds:
+        time.sleep(max(0.0, min(due, started + seconds) - now))
+        if time.monotonic() < due:
+            continue
+        due += interval
+        yield due
+
+
 def worker_full(url: str, seconds: float) -> dict[str, float]:
     """Decode every frame, the way a plain RTSP client would."""
     import av
@@ -109,12 +121,7 @@ def worker_reader(url: str, seconds: float, interval: float) -> dict[str, float]
     ticks = fresh = 0
     last_sequence = 0
     try:
-        next_tick = started + interval
-        while (now := time.monotonic()) - started < seconds:
-            time.sleep(max(0.0, min(next_tick, started + seconds) - now))
-            if time.monotonic() < next_tick:
-                continue
-            next_tick += interval
+        for next_tick in _tick_schedule(started, seconds, interval):
             reader.schedule_tick(next_tick)
             frame = reader.latest()
             ticks += 1
@@ -147,12 +154,7 @@ def worker_substream(url: str, sub_url: str, seconds: float, interval: float) ->
     ticks = judged = 0
     last_sequence = 0
     try:
-        next_tick = started + interval
-        while (now := time.monotonic()) - started < seconds:
-            time.sleep(max(0.0, min(next_tick, started + seconds) - now))
-            if time.monotonic() < next_tick:
-                continue
-            next_tick += interval
+        for next_tick in _tick_schedule(started, seconds, interval):
             sub.schedule_tick(next_tick)
             small, big = sub.latest(), main.latest()
             ticks += 1

@@ -11,6 +11,7 @@ from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_NAME, CONF_URL
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers import entity_registry as er
 
 from custom_components.vlm_guard.const import (
     CONF_BACKEND,
@@ -94,6 +95,13 @@ async def add_camera(
     await hass.async_block_till_done()
     (subentry_id,) = set(entry.subentries) - before
     return subentry_id
+
+
+def entity_id(hass: HomeAssistant, platform: str, unique_id: str) -> str:
+    """Return the entity id VLM Guard registered under a unique id."""
+    found = er.async_get(hass).async_get_entity_id(platform, DOMAIN, unique_id)
+    assert found is not None, unique_id
+    return found
 
 
 async def wait_for(

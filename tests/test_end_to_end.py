@@ -12,24 +12,17 @@ from typing import Any
 import cv2
 from homeassistant.components.camera import async_get_image
 from homeassistant.core import Event, HomeAssistant, callback
-from homeassistant.helpers import entity_registry as er
 import numpy as np
 import pytest
 
-from custom_components.vlm_guard.const import DOMAIN, EVENT_ALERT
+from custom_components.vlm_guard.const import EVENT_ALERT
 
 from .conftest import CAMERA_PASSWORD
 from .harness.rtsp import RtspServer
 from .harness.vlm_server import DEFAULT_ANSWER, RecordedRequest, StandInVLM
-from .helpers import add_camera, add_server, wait_for
+from .helpers import add_camera, add_server, entity_id, wait_for
 
 FRAME_WIDTH, FRAME_HEIGHT = 768, 432
-
-
-def _entity_id(hass: HomeAssistant, platform: str, unique_id: str) -> str:
-    entity_id = er.async_get(hass).async_get_entity_id(platform, DOMAIN, unique_id)
-    assert entity_id is not None, unique_id
-    return entity_id
 
 
 def _image_size(jpeg: bytes) -> tuple[int, int]:
@@ -68,11 +61,11 @@ async def test_person_walks_in_raises_an_alert(
 
     subentry_id = await add_camera(hass, entry, camera.url, interval=1.0)
     started = time.monotonic()
-    alert_id = _entity_id(hass, "binary_sensor", f"{subentry_id}_alert")
-    event_id = _entity_id(hass, "event", f"{subentry_id}_alert_event")
-    description_id = _entity_id(hass, "sensor", f"{subentry_id}_description")
-    snapshot_id = _entity_id(hass, "camera", f"{subentry_id}_snapshot")
-    connected_id = _entity_id(hass, "binary_sensor", f"{entry.entry_id}_server_connected")
+    alert_id = entity_id(hass, "binary_sensor", f"{subentry_id}_alert")
+    event_id = entity_id(hass, "event", f"{subentry_id}_alert_event")
+    description_id = entity_id(hass, "sensor", f"{subentry_id}_description")
+    snapshot_id = entity_id(hass, "camera", f"{subentry_id}_snapshot")
+    connected_id = entity_id(hass, "binary_sensor", f"{entry.entry_id}_server_connected")
     assert hass.states.get(alert_id).state == "off"
     assert hass.states.get(connected_id).state == "on"
 
@@ -153,8 +146,8 @@ async def test_substream_finds_motion_main_stream_gives_the_crop(
         subentry_id = await add_camera(
             hass, entry, camera.url, interval=1.0, fallback_interval=0, detect_url=substream.url
         )
-        alert_id = _entity_id(hass, "binary_sensor", f"{subentry_id}_alert")
-        snapshot_id = _entity_id(hass, "camera", f"{subentry_id}_snapshot")
+        alert_id = entity_id(hass, "binary_sensor", f"{subentry_id}_alert")
+        snapshot_id = entity_id(hass, "camera", f"{subentry_id}_snapshot")
         assert await wait_for(hass, lambda: hass.states.get(alert_id).state == "on", timeout=30)
         assert await wait_for(hass, lambda: len(vlm_server.chat_requests) >= 4, timeout=20)
 

@@ -8,27 +8,20 @@ import threading
 from typing import Any
 
 from homeassistant.core import Event, HomeAssistant, callback
-from homeassistant.helpers import entity_registry as er
 from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
-from custom_components.vlm_guard.const import DOMAIN, EVENT_ALERT
+from custom_components.vlm_guard.const import EVENT_ALERT
 
 from .conftest import CAMERA_PASSWORD
 from .harness.rtsp import RtspServer
 from .harness.vlm_server import DEFAULT_ANSWER, StandInVLM
-from .helpers import add_camera, add_server, wait_for
+from .helpers import add_camera, add_server, entity_id, wait_for
 
 CLEAR_ANSWER = json.dumps(
     {"verdict": "CLEAR", "description": "Curtains moving.", "subjects": [], "on_property": True}
 )
-
-
-def _entity_id(hass: HomeAssistant, platform: str, unique_id: str) -> str:
-    entity_id = er.async_get(hass).async_get_entity_id(platform, DOMAIN, unique_id)
-    assert entity_id is not None
-    return entity_id
 
 
 async def test_clear_answer_updates_description_without_alert(
@@ -39,7 +32,7 @@ async def test_clear_answer_updates_description_without_alert(
     hass.bus.async_listen(EVENT_ALERT, callback(lambda event: events.append(event)))
     entry = await add_server(hass, vlm_server)
     subentry_id = await add_camera(hass, entry, camera.url)
-    description_id = _entity_id(hass, "sensor", f"{subentry_id}_description")
+    description_id = entity_id(hass, "sensor", f"{subentry_id}_description")
 
     assert await wait_for(
         hass, lambda: hass.states.get(description_id).state == "Curtains moving.", 30
@@ -48,7 +41,7 @@ async def test_clear_answer_updates_description_without_alert(
     assert state.attributes["verdict"] == "CLEAR"
     assert state.attributes["rule"] == "json_clear"
     assert state.attributes["raw_answer"] == CLEAR_ANSWER
-    assert hass.states.get(_entity_id(hass, "binary_sensor", f"{subentry_id}_alert")).state == "off"
+    assert hass.states.get(entity_id(hass, "binary_sensor", f"{subentry_id}_alert")).state == "off"
     assert events == []
     await hass.config_entries.async_unload(entry.entry_id)
 
@@ -59,11 +52,11 @@ async def test_unusable_answer_never_alerts(
     vlm_server.answer = ""
     entry = await add_server(hass, vlm_server)
     subentry_id = await add_camera(hass, entry, camera.url)
-    description_id = _entity_id(hass, "sensor", f"{subentry_id}_description")
+    description_id = entity_id(hass, "sensor", f"{subentry_id}_description")
     assert await wait_for(
         hass, lambda: hass.states.get(description_id).attributes.get("rule") == "unparseable", 30
     )
-    assert hass.states.get(_entity_id(hass, "binary_sensor", f"{subentry_id}_alert")).state == "off"
+    assert hass.states.get(entity_id(hass, "binary_sensor", f"{subentry_id}_alert")).state == "off"
     await hass.config_entries.async_unload(entry.entry_id)
 
 
@@ -74,9 +67,9 @@ async def test_vlm_outage_is_shown_and_recovers(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     entry = await add_server(hass, vlm_server)
-    connected_id = _entity_id(hass, "binary_sensor", f"{entry.entry_id}_server_connected")
+    connected_id = entity_id(hass, "binary_sensor", f"{entry.entry_id}_server_connected")
     subentry_id = await add_camera(hass, entry, camera.url)
-    alert_id = _entity_id(hass, "binary_sensor", f"{subentry_id}_alert")
+    alert_id = entity_id(hass, "binary_sensor", f"{subentry_id}_alert")
     vlm_server.fail_always("http_500")
 
     assert await wait_for(hass, lambda: hass.states.get(connected_id).state == "off", 30)
@@ -98,7 +91,7 @@ async def test_alert_turns_off_after_hold_time(
 ) -> None:
     entry = await add_server(hass, vlm_server)
     subentry_id = await add_camera(hass, entry, camera.url, alert_hold=120)
-    alert_id = _entity_id(hass, "binary_sensor", f"{subentry_id}_alert")
+    alert_id = entity_id(hass, "binary_sensor", f"{subentry_id}_alert")
     assert await wait_for(hass, lambda: hass.states.get(alert_id).state == "on", 30)
 
     vlm_server.answer = CLEAR_ANSWER
@@ -119,7 +112,7 @@ async def test_new_alert_extends_the_hold(
     hass.bus.async_listen(EVENT_ALERT, callback(lambda event: events.append(event)))
     entry = await add_server(hass, vlm_server)
     subentry_id = await add_camera(hass, entry, camera.url, alert_hold=5)
-    alert_id = _entity_id(hass, "binary_sensor", f"{subentry_id}_alert")
+    alert_id = entity_id(hass, "binary_sensor", f"{subentry_id}_alert")
     assert await wait_for(hass, lambda: len(events) >= 3, 30)
     # Alerts keep coming every tick (1 s) while people move: the 5 s hold never lapses.
     assert hass.states.get(alert_id).state == "on"

@@ -8,7 +8,7 @@ from datetime import timedelta
 import aiohttp
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
-from homeassistant.helpers import entity_registry as er, issue_registry as ir
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.util import dt as dt_util
 import numpy as np
 import pytest
@@ -21,7 +21,7 @@ from custom_components.vlm_guard.core.vlm import VLMSettings, create_client
 
 from .harness.rtsp import RtspServer
 from .harness.vlm_server import DEFAULT_MODEL, StandInVLM
-from .helpers import add_camera, add_server, wait_for
+from .helpers import add_camera, add_server, entity_id, wait_for
 
 JPEG = b"\xff\xd8\xff\xe0 not really a jpeg \xff\xd9"
 
@@ -86,12 +86,6 @@ def test_prompt_with_context() -> None:
     assert prompt.endswith("About this camera and property: The road beyond the gate is public.")
 
 
-def _entity(hass: HomeAssistant, platform: str, unique_id: str) -> str:
-    entity_id = er.async_get(hass).async_get_entity_id(platform, DOMAIN, unique_id)
-    assert entity_id is not None, unique_id
-    return entity_id
-
-
 async def test_camera_prompt_stats_and_repeats(
     hass: HomeAssistant, camera: RtspServer, vlm_server: StandInVLM
 ) -> None:
@@ -109,21 +103,21 @@ async def test_camera_prompt_stats_and_repeats(
     assert "About this camera and property: Nobody lives here." in content
 
     # The third request was received; its answer is counted once the tick finishes.
-    calls_id = _entity(hass, "sensor", f"{subentry_id}_vlm_calls_today")
-    server_calls_id = _entity(hass, "sensor", f"{entry.entry_id}_vlm_calls_today")
+    calls_id = entity_id(hass, "sensor", f"{subentry_id}_vlm_calls_today")
+    server_calls_id = entity_id(hass, "sensor", f"{entry.entry_id}_vlm_calls_today")
     assert await wait_for(hass, lambda: int(hass.states.get(calls_id).state) >= 3, 10)
     assert await wait_for(hass, lambda: int(hass.states.get(server_calls_id).state) >= 3, 10)
-    latency = hass.states.get(_entity(hass, "sensor", f"{subentry_id}_vlm_latency"))
+    latency = hass.states.get(entity_id(hass, "sensor", f"{subentry_id}_vlm_latency"))
     assert float(latency.state) >= 0
     assert latency.attributes["unit_of_measurement"] == "ms"
-    unparseable = hass.states.get(_entity(hass, "sensor", f"{subentry_id}_vlm_unparseable"))
+    unparseable = hass.states.get(entity_id(hass, "sensor", f"{subentry_id}_vlm_unparseable"))
     assert unparseable.state == "0"
 
     vlm_server.answer = ""
     assert await wait_for(
         hass,
         lambda: int(
-            hass.states.get(_entity(hass, "sensor", f"{subentry_id}_vlm_unparseable")).state
+            hass.states.get(entity_id(hass, "sensor", f"{subentry_id}_vlm_unparseable")).state
         )
         >= 1,
         20,
@@ -141,7 +135,7 @@ async def test_oversized_context_raises_and_clears_a_repair_issue(
     assert issue is not None
     assert issue.translation_placeholders["loaded"] == "131072"
     assert issue.translation_placeholders["num_ctx"] == "4096"
-    vram = hass.states.get(_entity(hass, "sensor", f"{entry.entry_id}_vram"))
+    vram = hass.states.get(entity_id(hass, "sensor", f"{entry.entry_id}_vram"))
     assert float(vram.state) > 6  # GB
     assert vram.attributes["context_length"] == 131072
 
@@ -151,7 +145,7 @@ async def test_oversized_context_raises_and_clears_a_repair_issue(
     await hass.async_block_till_done(wait_background_tasks=True)
     assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is None
     assert (
-        hass.states.get(_entity(hass, "sensor", f"{entry.entry_id}_vram")).attributes[
+        hass.states.get(entity_id(hass, "sensor", f"{entry.entry_id}_vram")).attributes[
             "context_length"
         ]
         == 4096
@@ -176,12 +170,12 @@ async def test_fallback_server_takes_over(
         assert primary.runtime_data.client.settings.max_concurrent == 3
 
         subentry_id = await add_camera(hass, primary, camera.url)
-        alert_id = _entity(hass, "binary_sensor", f"{subentry_id}_alert")
+        alert_id = entity_id(hass, "binary_sensor", f"{subentry_id}_alert")
         vlm_server.fail_always("http_500")
         assert await wait_for(hass, lambda: hass.states.get(alert_id).state == "on", 30)
         assert backup.chat_requests
         assert all(r.body["model"] == "llava:7b" for r in backup.chat_requests)
-        connected = _entity(hass, "binary_sensor", f"{primary.entry_id}_server_connected")
+        connected = entity_id(hass, "binary_sensor", f"{primary.entry_id}_server_connected")
         assert hass.states.get(connected).state == "off"
         await hass.config_entries.async_unload(primary.entry_id)
         await hass.config_entries.async_unload(secondary.entry_id)
@@ -211,11 +205,11 @@ async def test_camera_phrases_turn_an_answer_clear(
         camera.url,
         vlm={"extra_locations": "in the neighbour's garden,\nat the bus stop", "repeat_window": 0},
     )
-    description = _entity(hass, "sensor", f"{subentry_id}_description")
+    description = entity_id(hass, "sensor", f"{subentry_id}_description")
     assert await wait_for(hass, lambda: hass.states.get(description).state != "unknown", 30)
     await wait_for(hass, lambda: len(vlm_server.chat_requests) >= 3, 20)
     state = hass.states.get(description)
     assert state.attributes["verdict"] == "CLEAR"
     assert state.attributes["rule"] == "location"
-    assert hass.states.get(_entity(hass, "binary_sensor", f"{subentry_id}_alert")).state == "off"
+    assert hass.states.get(entity_id(hass, "binary_sensor", f"{subentry_id}_alert")).state == "off"
     await hass.config_entries.async_unload(entry.entry_id)

@@ -7,7 +7,6 @@ from typing import Any
 import av
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
-from homeassistant.helpers import entity_registry as er
 import numpy as np
 import pytest
 
@@ -19,7 +18,7 @@ from custom_components.vlm_guard.core.zones import ZoneError, ZoneMask, parse_zo
 from .conftest import PERSON_CLIP
 from .harness.rtsp import RtspServer, footage
 from .harness.vlm_server import StandInVLM
-from .helpers import add_camera, add_server, wait_for
+from .helpers import add_camera, add_server, entity_id, wait_for
 
 # People walk in the right three quarters of the room in the test clip.
 WALKWAY = [[0.2, 0.0], [1.0, 0.0], [1.0, 1.0], [0.2, 1.0]]
@@ -126,18 +125,12 @@ def test_real_footage_zones() -> None:
     assert len(_motion_seconds([_zone("walkway", "include", WALKWAY)])) >= 20
 
 
-def _camera_entity(hass: HomeAssistant, subentry_id: str) -> str:
-    entity_id = er.async_get(hass).async_get_entity_id("camera", DOMAIN, f"{subentry_id}_snapshot")
-    assert entity_id is not None
-    return entity_id
-
-
 async def test_set_and_get_zones_actions(
     hass: HomeAssistant, camera: RtspServer, vlm_server: StandInVLM
 ) -> None:
     entry = await add_server(hass, vlm_server)
     subentry_id = await add_camera(hass, entry, camera.url, fallback_interval=0)
-    camera_id = _camera_entity(hass, subentry_id)
+    camera_id = entity_id(hass, "camera", f"{subentry_id}_snapshot")
     monitor = entry.runtime_data.cameras[subentry_id]
     reader_thread = monitor.reader._thread
 
