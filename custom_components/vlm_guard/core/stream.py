@@ -118,6 +118,7 @@ class StreamReader:
         self.connected = False
         self.reconnects = 0
         self.errors = 0
+        self.decode_errors = 0
         self.last_error: str | None = None
         self.packets = 0
         self.decoded = 0
@@ -261,7 +262,13 @@ class StreamReader:
                     continue
                 self._last_decode = time.monotonic()
                 self._requested = False
-                for image in video.codec_context.decode(packet):
+                try:
+                    images = video.codec_context.decode(packet)
+                except av.error.InvalidDataError:
+                    # A damaged packet costs this frame, not the connection.
+                    self.decode_errors += 1
+                    continue
+                for image in images:
                     self.decoded += 1
                     pts = (
                         float(image.pts * time_base)
