@@ -24,6 +24,7 @@ from custom_components.vlm_guard.const import (
 )
 from custom_components.vlm_guard.core.settings import (
     CONF_ALERT_HOLD,
+    CONF_AUDIO,
     CONF_FALLBACK_INTERVAL,
     CONF_INTERVAL,
     CONF_MOTION,
@@ -70,6 +71,7 @@ async def add_camera(
     fallback_interval: float = 60.0,
     motion: dict[str, float] | None = None,
     vlm: dict[str, Any] | None = None,
+    audio: dict[str, Any] | None = None,
     **extra: Any,
 ) -> str:
     """Add a camera subentry through its flow; return the new subentry id."""
@@ -88,6 +90,7 @@ async def add_camera(
             CONF_FALLBACK_INTERVAL: fallback_interval,
             CONF_MOTION: motion or {},
             CONF_VLM: vlm or {},
+            CONF_AUDIO: audio or {},
             **extra,
         },
     )

@@ -20,9 +20,12 @@ from custom_components.vlm_guard.const import (
     SUBENTRY_CAMERA,
 )
 from custom_components.vlm_guard.core.settings import (
+    AUDIO_DEFAULTS,
     CONF_ALERT_HOLD,
+    CONF_AUDIO,
     CONF_DETECT_URL,
     CONF_FALLBACK_INTERVAL,
+    CONF_HAS_AUDIO,
     CONF_INTERVAL,
     CONF_MOTION,
     CONF_RTSP_URL,
@@ -43,6 +46,7 @@ CAMERA_INPUT = {
     CONF_FALLBACK_INTERVAL: 60,
     CONF_MOTION: {},
     CONF_VLM: {},
+    CONF_AUDIO: {},
 }
 
 
@@ -262,7 +266,9 @@ async def test_camera_added_after_probe(
         CONF_ALERT_HOLD: 30.0,
         CONF_FALLBACK_INTERVAL: 60.0,
         CONF_MOTION: MOTION_DEFAULTS,
-        CONF_VLM: {"repeat_window": 30.0},
+        CONF_VLM: {"repeat_window": 30.0, "vlm_outage": "fail_closed"},
+        CONF_HAS_AUDIO: False,
+        CONF_AUDIO: AUDIO_DEFAULTS,
     }
     assert entry.state is ConfigEntryState.LOADED
     assert subentry_id in entry.runtime_data.cameras

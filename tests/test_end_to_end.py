@@ -66,6 +66,9 @@ async def test_person_walks_in_raises_an_alert(
     description_id = entity_id(hass, "sensor", f"{subentry_id}_description")
     snapshot_id = entity_id(hass, "camera", f"{subentry_id}_snapshot")
     connected_id = entity_id(hass, "binary_sensor", f"{entry.entry_id}_server_connected")
+    stream_id = entity_id(hass, "binary_sensor", f"{subentry_id}_stream")
+    # What the camera sees is unknown until its stream delivers.
+    assert await wait_for(hass, lambda: hass.states.get(stream_id).state == "on", 15)
     assert hass.states.get(alert_id).state == "off"
     assert hass.states.get(connected_id).state == "on"
 

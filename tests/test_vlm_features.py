@@ -190,7 +190,11 @@ async def test_options_without_fallback(hass: HomeAssistant, vlm_server: StandIn
         result["flow_id"], {CONF_MAX_CONCURRENT: 1, CONF_FALLBACK: "none"}
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert entry.options == {CONF_MAX_CONCURRENT: 1}
+    assert entry.options[CONF_MAX_CONCURRENT] == 1
+    assert CONF_FALLBACK not in entry.options
+    # Speech recognition defaults to the built-in faster-whisper with base.en on the CPU.
+    assert entry.options["transcriber"] == "whisper"
+    assert entry.options["whisper_model"] == "base.en"
 
 
 async def test_camera_phrases_turn_an_answer_clear(

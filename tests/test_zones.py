@@ -133,6 +133,9 @@ async def test_set_and_get_zones_actions(
     camera_id = entity_id(hass, "camera", f"{subentry_id}_snapshot")
     monitor = entry.runtime_data.cameras[subentry_id]
     reader_thread = monitor.reader._thread
+    # Actions reach the camera entity once its stream is connected (it is unavailable before).
+    assert await wait_for(hass, lambda: monitor.stream_connected, 15)
+    await hass.async_block_till_done()
 
     # A bad zone is refused with its name and problem, and nothing changes.
     with pytest.raises(ServiceValidationError) as caught:

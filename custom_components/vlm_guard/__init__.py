@@ -42,6 +42,7 @@ from .core.vlm import (
 from .data import VLMGuardConfigEntry, VLMGuardData, live_config
 from .server import ServerMonitor
 from .services import async_setup_services
+from .transcribers import create_engine
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
@@ -99,10 +100,11 @@ async def async_setup_entry(hass: HomeAssistant, entry: VLMGuardConfigEntry) -> 
     )
     await server.async_prepare()
     data = VLMGuardData(client=client, server=server, loaded_config=live_config(entry))
+    speech = create_engine(hass, entry.options)
     for subentry in entry.subentries.values():
         if subentry.subentry_type == SUBENTRY_CAMERA:
             data.cameras[subentry.subentry_id] = CameraMonitor(
-                hass, entry.entry_id, subentry, server
+                hass, entry.entry_id, subentry, server, speech
             )
     entry.runtime_data = data
 

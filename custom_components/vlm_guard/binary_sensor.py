@@ -19,6 +19,18 @@ from .server import ServerMonitor
 PARALLEL_UPDATES = 0
 
 ALERT = BinarySensorEntityDescription(key="alert", translation_key="alert")
+STREAM = BinarySensorEntityDescription(
+    key="stream",
+    translation_key="stream",
+    device_class=BinarySensorDeviceClass.CONNECTIVITY,
+    entity_category=EntityCategory.DIAGNOSTIC,
+)
+PROBLEM = BinarySensorEntityDescription(
+    key="problem",
+    translation_key="problem",
+    device_class=BinarySensorDeviceClass.PROBLEM,
+    entity_category=EntityCategory.DIAGNOSTIC,
+)
 SERVER = BinarySensorEntityDescription(
     key="server_connected",
     translation_key="server_connected",
@@ -36,7 +48,14 @@ async def async_setup_entry(
     data = entry.runtime_data
     async_add_entities([ServerConnectedSensor(data.server, SERVER)])
     for subentry_id, monitor in data.cameras.items():
-        async_add_entities([AlertSensor(monitor, ALERT)], config_subentry_id=subentry_id)
+        async_add_entities(
+            [
+                AlertSensor(monitor, ALERT),
+                StreamSensor(monitor, STREAM),
+                ProblemSensor(monitor, PROBLEM),
+            ],
+            config_subentry_id=subentry_id,
+        )
 
 
 class AlertSensor(VLMGuardCameraEntity, BinarySensorEntity):
@@ -81,3 +100,34 @@ class ServerConnectedSensor(VLMGuardServerEntity, BinarySensorEntity):
     def extra_state_attributes(self) -> dict[str, object] | None:
         """Return why the server is unreachable, when it is."""
         return {"last_error": self.server.last_error} if self.server.last_error else None
+
+
+class StreamSensor(VLMGuardCameraEntity, BinarySensorEntity):
+    """On while every stream of the camera delivers video."""
+
+    @property
+    def is_on(self) -> bool:
+        """Return True while connected."""
+        return self.monitor.stream_connected
+
+
+class ProblemSensor(VLMGuardCameraEntity, BinarySensorEntity):
+    """On while the watchdog finds the camera is not watching; the cause is an attribute."""
+
+    @property
+    def is_on(self) -> bool:
+        """Return True while frames stop arriving or stop being analysed."""
+        return self.monitor.problem is not None
+
+    @property
+    def extra_state_attributes(self) -> dict[str, object]:
+        """Return the cause and the stream counters."""
+        readers = self.monitor.readers
+        return {
+            "cause": self.monitor.problem_cause,
+            "restarts": self.monitor.restarts,
+            "abandoned_readers": self.monitor.abandoned_readers,
+            "reconnects": sum(reader.reconnects for reader in readers),
+            "decode_errors": sum(reader.decode_errors for reader in readers),
+            "vlm_failures": self.monitor.stats.failures,
+        }

@@ -44,18 +44,28 @@ from .const import (
     CONF_MODEL,
     CONF_NUM_CTX,
     CONF_TIMEOUT,
+    CONF_TRANSCRIBER,
+    CONF_WHISPER_COMPUTE_TYPE,
+    CONF_WHISPER_DEVICE,
+    CONF_WHISPER_MODEL,
     DEFAULT_OLLAMA_URL,
     DOMAIN,
     MAX_NUM_CTX,
     MIN_NUM_CTX,
     PROBE_TIMEOUT,
     SUBENTRY_CAMERA,
+    TRANSCRIBER_WHISPER,
+    WHISPER_COMPUTE_TYPES,
+    WHISPER_DEVICES,
 )
 from .core.pipeline import DEFAULT_FALLBACK_INTERVAL
 from .core.probe import ProbeError, probe_stream
 from .core.redact import mask_url
 from .core.settings import (
+    AUDIO_DEFAULTS,
     CONF_ALERT_HOLD,
+    CONF_AUDIO,
+    CONF_CHUNK_SECONDS,
     CONF_CONTEXT,
     CONF_CROP_MARGIN_PERCENT,
     CONF_DETECT_URL,
@@ -64,23 +74,32 @@ from .core.settings import (
     CONF_EXTRA_LOOKALIKES,
     CONF_EXTRA_SUBJECTS,
     CONF_FALLBACK_INTERVAL,
+    CONF_GATE_WINDOW,
+    CONF_HAS_AUDIO,
     CONF_INTERVAL,
     CONF_MAX_AREA_PERCENT,
     CONF_MERGE_DISTANCE,
     CONF_MIN_AREA,
     CONF_MOTION,
+    CONF_NOISE_PHRASES,
     CONF_PROMPT,
     CONF_REPEAT_WINDOW,
     CONF_RTSP_URL,
+    CONF_SILENCE_DBFS,
     CONF_THRESHOLD,
+    CONF_URGENT_WORDS,
     CONF_VLM,
+    CONF_VLM_OUTAGE,
     CONF_WORK_WIDTH,
     CONF_ZONES,
     DEFAULT_ALERT_HOLD,
     DEFAULT_INTERVAL,
     DEFAULT_REPEAT_WINDOW,
     MOTION_DEFAULTS,
+    OUTAGE_CLOSED,
+    OUTAGE_POLICIES,
 )
+from .core.transcribe import DEFAULT_MODEL, MODEL_NAMES
 from .core.vlm import (
     BACKEND_OLLAMA,
     BACKENDS,
@@ -175,6 +194,30 @@ VLM_SCHEMA = vol.Schema(
         vol.Optional(CONF_EXTRA_LOCATIONS): TextSelector(TextSelectorConfig(multiline=True)),
         vol.Optional(CONF_EXTRA_SUBJECTS): TextSelector(TextSelectorConfig(multiline=True)),
         vol.Optional(CONF_EXTRA_LOOKALIKES): TextSelector(TextSelectorConfig(multiline=True)),
+        vol.Required(CONF_VLM_OUTAGE, default=OUTAGE_CLOSED): SelectSelector(
+            SelectSelectorConfig(
+                options=list(OUTAGE_POLICIES),
+                translation_key=CONF_VLM_OUTAGE,
+                mode=SelectSelectorMode.LIST,
+            )
+        ),
+    }
+)
+
+
+AUDIO_SCHEMA = vol.Schema(
+    {
+        vol.Required(CONF_CHUNK_SECONDS, default=AUDIO_DEFAULTS[CONF_CHUNK_SECONDS]): _number(
+            2, 60, 1, "s"
+        ),
+        vol.Required(CONF_GATE_WINDOW, default=AUDIO_DEFAULTS[CONF_GATE_WINDOW]): _number(
+            0, 3600, 1, "s"
+        ),
+        vol.Required(CONF_SILENCE_DBFS, default=AUDIO_DEFAULTS[CONF_SILENCE_DBFS]): _number(
+            -90, 0, 1, "dBFS"
+        ),
+        vol.Optional(CONF_URGENT_WORDS): TextSelector(TextSelectorConfig(multiline=True)),
+        vol.Optional(CONF_NOISE_PHRASES): TextSelector(TextSelectorConfig(multiline=True)),
     }
 )
 
@@ -197,6 +240,7 @@ def camera_schema() -> vol.Schema:
             ),
             vol.Required(CONF_MOTION): section(MOTION_SCHEMA, {"collapsed": True}),
             vol.Required(CONF_VLM): section(VLM_SCHEMA, {"collapsed": True}),
+            vol.Required(CONF_AUDIO): section(AUDIO_SCHEMA, {"collapsed": True}),
         }
     )
 
@@ -322,7 +366,13 @@ class ServerOptionsFlow(OptionsFlow):
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Show and save the options."""
         if user_input is not None:
-            options = {CONF_MAX_CONCURRENT: int(user_input[CONF_MAX_CONCURRENT])}
+            options: dict[str, Any] = {
+                CONF_MAX_CONCURRENT: int(user_input[CONF_MAX_CONCURRENT]),
+                CONF_TRANSCRIBER: user_input[CONF_TRANSCRIBER],
+                CONF_WHISPER_MODEL: str(user_input[CONF_WHISPER_MODEL]).strip(),
+                CONF_WHISPER_DEVICE: user_input[CONF_WHISPER_DEVICE],
+                CONF_WHISPER_COMPUTE_TYPE: user_input[CONF_WHISPER_COMPUTE_TYPE],
+            }
             if user_input.get(CONF_FALLBACK, NO_FALLBACK) != NO_FALLBACK:
                 options[CONF_FALLBACK] = user_input[CONF_FALLBACK]
             return self.async_create_entry(data=options)
@@ -342,6 +392,27 @@ class ServerOptionsFlow(OptionsFlow):
                         mode=SelectSelectorMode.DROPDOWN,
                     )
                 ),
+                vol.Required(CONF_TRANSCRIBER, default=TRANSCRIBER_WHISPER): SelectSelector(
+                    SelectSelectorConfig(
+                        options=[
+                            SelectOptionDict(value=TRANSCRIBER_WHISPER, label="faster-whisper"),
+                            *(
+                                SelectOptionDict(value=state.entity_id, label=state.name)
+                                for state in self.hass.states.async_all("stt")
+                            ),
+                        ],
+                        mode=SelectSelectorMode.DROPDOWN,
+                    )
+                ),
+                vol.Required(CONF_WHISPER_MODEL, default=DEFAULT_MODEL): SelectSelector(
+                    SelectSelectorConfig(options=list(MODEL_NAMES), custom_value=True)
+                ),
+                vol.Required(CONF_WHISPER_DEVICE, default=WHISPER_DEVICES[0]): SelectSelector(
+                    SelectSelectorConfig(options=list(WHISPER_DEVICES))
+                ),
+                vol.Required(
+                    CONF_WHISPER_COMPUTE_TYPE, default=WHISPER_COMPUTE_TYPES[0]
+                ): SelectSelector(SelectSelectorConfig(options=list(WHISPER_COMPUTE_TYPES))),
             }
         )
         return self.async_show_form(
@@ -383,17 +454,22 @@ class CameraSubentryFlow(ConfigSubentryFlow):
                 # The name names the device, its entities and its snapshot folder.
                 errors[CONF_NAME] = "name_exists"
                 return self._show_camera_form(step_id, user_input, errors)
+            has_audio = False
             for field, probed in ((CONF_RTSP_URL, url), (CONF_DETECT_URL, detect_url)):
                 if not probed:
                     continue
                 try:
-                    await self.hass.async_add_executor_job(probe_stream, probed, PROBE_TIMEOUT)
+                    info = await self.hass.async_add_executor_job(
+                        probe_stream, probed, PROBE_TIMEOUT
+                    )
                 except ProbeError as err:
                     _LOGGER.debug(
                         "Camera %s at %s failed the probe: %s", name, mask_url(probed), err
                     )
                     errors["base" if field == CONF_RTSP_URL else field] = err.reason
                     break
+                if field == CONF_RTSP_URL:
+                    has_audio = info.has_audio
             if not errors:
                 data: dict[str, Any] = {
                     CONF_RTSP_URL: url,
@@ -406,9 +482,21 @@ class CameraSubentryFlow(ConfigSubentryFlow):
                 }
                 if detect_url:
                     data[CONF_DETECT_URL] = detect_url
+                # Sound is taken from the main stream; cameras without it get no audio entities.
+                data[CONF_HAS_AUDIO] = has_audio
+                audio = {**AUDIO_DEFAULTS, **(user_input.get(CONF_AUDIO) or {})}
+                data[CONF_AUDIO] = {
+                    **{key: float(audio[key]) for key in AUDIO_DEFAULTS},
+                    **{
+                        key: str(audio[key]).strip()
+                        for key in (CONF_URGENT_WORDS, CONF_NOISE_PHRASES)
+                        if str(audio.get(key) or "").strip()
+                    },
+                }
                 vlm = user_input.get(CONF_VLM) or {}
                 data[CONF_VLM] = {
                     CONF_REPEAT_WINDOW: float(vlm.get(CONF_REPEAT_WINDOW, DEFAULT_REPEAT_WINDOW)),
+                    CONF_VLM_OUTAGE: str(vlm.get(CONF_VLM_OUTAGE, OUTAGE_CLOSED)),
                     **{
                         key: str(vlm[key]).strip()
                         for key in (
@@ -451,8 +539,10 @@ class CameraSubentryFlow(ConfigSubentryFlow):
                 CONF_MOTION: {**MOTION_DEFAULTS, **subentry.data.get(CONF_MOTION, {})},
                 CONF_VLM: {
                     CONF_REPEAT_WINDOW: DEFAULT_REPEAT_WINDOW,
+                    CONF_VLM_OUTAGE: OUTAGE_CLOSED,
                     **subentry.data.get(CONF_VLM, {}),
                 },
+                CONF_AUDIO: {**AUDIO_DEFAULTS, **subentry.data.get(CONF_AUDIO, {})},
             }
         return self.async_show_form(
             step_id=step_id,

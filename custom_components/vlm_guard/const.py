@@ -13,6 +13,7 @@ PLATFORMS: Final = [
     Platform.CAMERA,
     Platform.EVENT,
     Platform.SENSOR,
+    Platform.SWITCH,
 ]
 
 SUBENTRY_CAMERA: Final = "camera"
@@ -25,6 +26,13 @@ CONF_KEEP_ALIVE: Final = "keep_alive"
 CONF_TIMEOUT: Final = "timeout"
 CONF_MAX_CONCURRENT: Final = "max_concurrent"
 CONF_FALLBACK: Final = "fallback"
+CONF_TRANSCRIBER: Final = "transcriber"
+CONF_WHISPER_MODEL: Final = "whisper_model"
+CONF_WHISPER_DEVICE: Final = "whisper_device"
+CONF_WHISPER_COMPUTE_TYPE: Final = "whisper_compute_type"
+TRANSCRIBER_WHISPER: Final = "whisper"
+WHISPER_DEVICES: Final = ("cpu", "cuda", "auto")
+WHISPER_COMPUTE_TYPES: Final = ("int8", "int8_float16", "float16", "float32", "default")
 
 DEFAULT_OLLAMA_URL: Final = "http://127.0.0.1:11434"
 MIN_NUM_CTX: Final = 512
@@ -36,9 +44,20 @@ PROBE_TIMEOUT: Final = 10.0
 # Stopping a camera waits this long for its reader thread before giving up on it.
 READER_STOP_TIMEOUT: Final = 4.0
 SERVER_CHECK_INTERVAL: Final = 60.0
+WATCHDOG_INTERVAL: Final = 5.0
+# Consecutive failed or unusable VLM answers before the owner is told.
+VLM_FAILURES_FOR_ISSUE: Final = 3
 
 EVENT_ALERT: Final = "vlm_guard_alert"
+EVENT_HEALTH: Final = "vlm_guard_health"
 EVENT_TYPE_ALERT: Final = "alert"
 
 SNAPSHOT_DIR: Final = "vlm_guard"
 SNAPSHOTS_KEPT: Final = 200
+MEDIA_MAX_AGE_DAYS: Final = 30.0
+
+EVENT_TRANSCRIPT: Final = "vlm_guard_transcript"
+EVENT_TYPE_SPEECH: Final = "speech"
+EVENT_TYPE_URGENT_SPEECH: Final = "urgent_speech"
+# A model that failed to load is tried again after this long (seconds).
+TRANSCRIBER_RETRY: Final = 600.0

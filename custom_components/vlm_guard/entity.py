@@ -34,6 +34,17 @@ class VLMGuardCameraEntity(Entity):
             )
         )
 
+    @property
+    def available(self) -> bool:
+        """Follow the stream, except diagnostic and configuration entities.
+
+        What the camera sees is unknown while its stream is down; its health
+        and settings are exactly what the owner then wants to look at.
+        """
+        if self.entity_category is not None:
+            return super().available
+        return super().available and self.monitor.stream_connected
+
     @callback
     def _handle_monitor_update(self) -> None:
         self.async_write_ha_state()

@@ -74,6 +74,16 @@ STATS_SENSORS: tuple[StatsSensorDescription, ...] = (
 )
 
 DESCRIPTION = SensorEntityDescription(key="description", translation_key="description")
+LAST_FRAME_AGE = SensorEntityDescription(
+    key="last_frame_age",
+    translation_key="last_frame_age",
+    device_class=SensorDeviceClass.DURATION,
+    native_unit_of_measurement=UnitOfTime.SECONDS,
+    state_class=SensorStateClass.MEASUREMENT,
+    entity_category=EntityCategory.DIAGNOSTIC,
+)
+TRANSCRIPT = SensorEntityDescription(key="transcript", translation_key="transcript")
+TRANSCRIPT_MAX = 255
 VRAM = SensorEntityDescription(
     key="vram",
     translation_key="vram",
@@ -102,10 +112,15 @@ async def async_setup_entry(
         async_add_entities(
             [
                 DescriptionSensor(monitor, DESCRIPTION),
+                LastFrameAgeSensor(monitor, LAST_FRAME_AGE),
                 *(CameraStatsSensor(monitor, description) for description in STATS_SENSORS),
             ],
             config_subentry_id=subentry_id,
         )
+        if monitor.audio is not None:
+            async_add_entities(
+                [TranscriptSensor(monitor, TRANSCRIPT)], config_subentry_id=subentry_id
+            )
 
 
 class DescriptionSensor(VLMGuardCameraEntity, SensorEntity):
@@ -133,6 +148,16 @@ class DescriptionSensor(VLMGuardCameraEntity, SensorEntity):
             "time": decision.time.isoformat(),
             "raw_answer": decision.raw[:RAW_ANSWER_MAX],
         }
+
+
+class LastFrameAgeSensor(VLMGuardCameraEntity, SensorEntity):
+    """Seconds since the camera's stream last delivered (updated by the watchdog)."""
+
+    @property
+    def native_value(self) -> int | None:
+        """Return the age in whole seconds, None before the first frame."""
+        age = self.monitor.last_frame_age
+        return round(age) if age is not None else None
 
 
 class CameraStatsSensor(VLMGuardCameraEntity, SensorEntity):
@@ -173,3 +198,32 @@ class VRAMSensor(VLMGuardServerEntity, SensorEntity):
     def extra_state_attributes(self) -> dict[str, object] | None:
         """Return the context the model was loaded with."""
         return {"context_length": self.server.loaded_context}
+
+
+class TranscriptSensor(VLMGuardCameraEntity, SensorEntity):
+    """The last thing the camera's microphone heard that was not noise."""
+
+    @property
+    def native_value(self) -> str | None:
+        """Return the transcript (cut to what a state can hold)."""
+        assert self.monitor.audio is not None
+        last = self.monitor.audio.last
+        return str(last["text"])[:TRANSCRIPT_MAX] if last else None
+
+    @property
+    def extra_state_attributes(self) -> dict[str, object] | None:
+        """Return when it was heard, whether it alerted and why, and the clip."""
+        assert self.monitor.audio is not None
+        audio = self.monitor.audio
+        counts: dict[str, object] = {
+            "chunks": audio.chunker.chunks,
+            "silent_chunks": audio.chunker.silent,
+            "transcribed": audio.transcribed,
+            "dropped_as_noise": audio.noise,
+        }
+        last = audio.last
+        if last is None:
+            return counts
+        keys = ("time", "heard", "language", "alert", "urgent", "gated", "reason",
+                "urgent_words", "engine", "duration", "clip_path", "clip_media_id")  # fmt: skip
+        return {key: last[key] for key in keys} | counts

@@ -13,7 +13,7 @@ from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.util import dt as dt_util
 
-from .const import DOMAIN, SERVER_CHECK_INTERVAL
+from .const import DOMAIN, SERVER_CHECK_INTERVAL, VLM_FAILURES_FOR_ISSUE
 from .core.prompt import DEFAULT_PROMPT
 from .core.stats import VLMStats
 from .core.vlm import VLMAnswer, VLMClient, VLMConnectionError, VLMError
@@ -47,11 +47,55 @@ class ServerMonitor:
         self.signal_update = f"{DOMAIN}_{entry_id}_server"
         self._fallback = fallback
         self._unsub: Callable[[], None] | None = None
+        self.failures_in_a_row = 0
+        self.failure_reported = False
 
     @property
     def issue_id(self) -> str:
         """Return the id of this server's oversized-context repair issue."""
         return f"oversized_context_{self.entry_id}"
+
+    @property
+    def failing_issue_id(self) -> str:
+        """Return the id of this server's repeated-failures repair issue."""
+        return f"vlm_failing_{self.entry_id}"
+
+    @callback
+    def async_count_failure(self, cause: str) -> None:
+        """Count a question that got no usable answer; tell the owner after a few in a row."""
+        self.failures_in_a_row += 1
+        if self.failures_in_a_row < VLM_FAILURES_FOR_ISSUE or self.failure_reported:
+            return
+        self.failure_reported = True
+        _LOGGER.warning(
+            "VLM server %s failed %d times in a row: %s",
+            self.client.display_url,
+            self.failures_in_a_row,
+            cause,
+        )
+        ir.async_create_issue(
+            self.hass,
+            DOMAIN,
+            self.failing_issue_id,
+            is_fixable=False,
+            severity=ir.IssueSeverity.ERROR,
+            translation_key="vlm_failing",
+            translation_placeholders={
+                "server": self.client.display_url,
+                "model": self.client.settings.model,
+                "count": str(self.failures_in_a_row),
+                "error": cause,
+            },
+        )
+
+    @callback
+    def async_count_success(self) -> None:
+        """Count a usable answer; clear the repeated-failures issue."""
+        self.failures_in_a_row = 0
+        if self.failure_reported:
+            self.failure_reported = False
+            ir.async_delete_issue(self.hass, DOMAIN, self.failing_issue_id)
+            _LOGGER.info("VLM server %s answers usefully again", self.client.display_url)
 
     @callback
     def async_start(self) -> None:

@@ -1,7 +1,9 @@
 """A real RTSP server (GStreamer) for tests and the demo; runs under Debian's python3.
 
-Serves a video file without re-encoding (H.264 video, optional AAC audio) or any
-GStreamer launch line, on 127.0.0.1, with optional basic authentication. Every
+Serves a video file (MP4/QuickTime or Matroska, H.264 video sent as it is) or any
+GStreamer launch line, on 127.0.0.1, with optional basic authentication. With
+--audio the file's audio track is served too: AAC as it is, or re-encoded to
+8 kHz mono G.711 (--audio-codec pcmu / pcma) the way many cameras send it. Every
 client gets its own pipeline, so each connection starts at the beginning of the
 clip. Prints "READY <port>" once it listens.
 """
@@ -18,15 +20,28 @@ gi.require_version("Gst", "1.0")
 gi.require_version("GstRtspServer", "1.0")
 from gi.repository import GLib, Gst, GstRtspServer  # noqa: E402
 
+AUDIO_CODECS = ("aac", "pcmu", "pcma")
+# G.711 encoder and RTP payloader (static payload types 0 and 8) per codec.
+_G711 = {"pcmu": ("mulawenc", "rtppcmupay", 0), "pcma": ("alawenc", "rtppcmapay", 8)}
 
-def file_launch(path: str, *, audio: bool) -> str:
-    """Return a launch line that serves an MP4 file's tracks as they are."""
+
+def file_launch(path: str, *, audio: bool, audio_codec: str = "aac") -> str:
+    """Return a launch line serving a file's H.264 track and, with audio, its audio track."""
+    demuxer = "matroskademux" if path.lower().endswith((".mkv", ".webm")) else "qtdemux"
     launch = (
-        f'( filesrc location="{path}" ! qtdemux name=d '
+        f'( filesrc location="{path}" ! {demuxer} name=d '
         "d.video_0 ! queue ! h264parse ! rtph264pay name=pay0 pt=96 config-interval=-1"
     )
-    if audio:
+    if audio and audio_codec == "aac":
         launch += " d.audio_0 ! queue ! aacparse ! rtpmp4gpay name=pay1 pt=97"
+    elif audio:
+        encoder, payloader, payload_type = _G711[audio_codec]
+        # Whatever the file holds is decoded and sent as an 8 kHz mono G.711 camera would.
+        launch += (
+            " d.audio_0 ! queue ! decodebin ! audioconvert ! audioresample"
+            f" ! audio/x-raw,rate=8000,channels=1 ! {encoder}"
+            f" ! {payloader} name=pay1 pt={payload_type}"
+        )
     return launch + " )"
 
 
@@ -39,6 +54,7 @@ def main() -> int:
     source.add_argument("--file")
     source.add_argument("--launch")
     parser.add_argument("--audio", action="store_true")
+    parser.add_argument("--audio-codec", choices=AUDIO_CODECS, default="aac")
     parser.add_argument("--user")
     parser.add_argument("--password")
     args = parser.parse_args()
@@ -49,7 +65,11 @@ def main() -> int:
     server.set_service(str(args.port))
 
     factory = GstRtspServer.RTSPMediaFactory()
-    factory.set_launch(args.launch if args.launch else file_launch(args.file, audio=args.audio))
+    factory.set_launch(
+        args.launch
+        if args.launch
+        else file_launch(args.file, audio=args.audio, audio_codec=args.audio_codec)
+    )
     factory.set_shared(False)
 
     if args.user is not None:

@@ -44,6 +44,7 @@ class RtspServer:
         file: Path | None = None,
         launch: str | None = None,
         audio: bool = False,
+        audio_codec: str = "aac",
         user: str | None = None,
         password: str | None = None,
         path: str = "/stream",
@@ -52,6 +53,7 @@ class RtspServer:
         self.file = file
         self.launch = launch
         self.audio = audio
+        self.audio_codec = audio_codec
         self.user = user
         self.password = password
         self.path = path
@@ -81,7 +83,7 @@ class RtspServer:
         else:
             args += ["--file", str(self.file)]
         if self.audio:
-            args.append("--audio")
+            args += ["--audio", "--audio-codec", self.audio_codec]
         if self.user is not None:
             args += ["--user", self.user, "--password", self.password or ""]
         self.process = subprocess.Popen(

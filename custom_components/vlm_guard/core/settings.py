@@ -7,9 +7,11 @@ from dataclasses import dataclass, field
 import re
 from typing import Any, Final
 
+from .audio import DEFAULT_CHUNK_SECONDS, DEFAULT_SILENCE_DBFS
 from .motion import MotionConfig
 from .pipeline import DEFAULT_FALLBACK_INTERVAL
 from .prompt import DEFAULT_PROMPT, build_prompt
+from .speech import DEFAULT_GATE_WINDOW, DEFAULT_RULES, SpeechRules
 from .verdict import DEFAULT_PHRASES, VerdictPhrases
 from .zones import Zone, parse_zones
 
@@ -28,6 +30,22 @@ CONF_EXTRA_LOCATIONS: Final = "extra_locations"
 CONF_EXTRA_SUBJECTS: Final = "extra_subjects"
 CONF_EXTRA_LOOKALIKES: Final = "extra_lookalikes"
 DEFAULT_REPEAT_WINDOW: Final = 30.0
+CONF_VLM_OUTAGE: Final = "vlm_outage"
+OUTAGE_CLOSED: Final = "fail_closed"
+OUTAGE_OPEN: Final = "fail_open"
+OUTAGE_POLICIES: Final = (OUTAGE_CLOSED, OUTAGE_OPEN)
+CONF_HAS_AUDIO: Final = "has_audio"
+CONF_AUDIO: Final = "audio"
+CONF_CHUNK_SECONDS: Final = "chunk_seconds"
+CONF_GATE_WINDOW: Final = "gate_window"
+CONF_SILENCE_DBFS: Final = "silence_dbfs"
+CONF_URGENT_WORDS: Final = "urgent_words"
+CONF_NOISE_PHRASES: Final = "noise_phrases"
+AUDIO_DEFAULTS: Final[dict[str, float]] = {
+    CONF_CHUNK_SECONDS: DEFAULT_CHUNK_SECONDS,
+    CONF_GATE_WINDOW: DEFAULT_GATE_WINDOW,
+    CONF_SILENCE_DBFS: DEFAULT_SILENCE_DBFS,
+}
 
 
 def phrase_list(text: str | None) -> list[str]:
@@ -73,6 +91,30 @@ def motion_config(values: Mapping[str, Any] | None) -> MotionConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class AudioSettings:
+    """How a camera's sound is cut, filtered and gated."""
+
+    chunk_seconds: float = DEFAULT_CHUNK_SECONDS
+    gate_window: float = DEFAULT_GATE_WINDOW
+    silence_dbfs: float = DEFAULT_SILENCE_DBFS
+    rules: SpeechRules = DEFAULT_RULES
+
+    @classmethod
+    def from_data(cls, values: Mapping[str, Any] | None) -> AudioSettings:
+        """Read the audio section of a subentry, defaults for what is not set."""
+        values = values or {}
+        return cls(
+            chunk_seconds=float(values.get(CONF_CHUNK_SECONDS, DEFAULT_CHUNK_SECONDS)),
+            gate_window=float(values.get(CONF_GATE_WINDOW, DEFAULT_GATE_WINDOW)),
+            silence_dbfs=float(values.get(CONF_SILENCE_DBFS, DEFAULT_SILENCE_DBFS)),
+            rules=SpeechRules.build(
+                extra_noise=phrase_list(values.get(CONF_NOISE_PHRASES)),
+                extra_urgent=phrase_list(values.get(CONF_URGENT_WORDS)),
+            ),
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class CameraSettings:
     """Everything the pipeline of one camera needs to know."""
 
@@ -86,6 +128,10 @@ class CameraSettings:
     prompt: str = DEFAULT_PROMPT
     repeat_window: float = DEFAULT_REPEAT_WINDOW
     phrases: VerdictPhrases = DEFAULT_PHRASES
+    vlm_outage: str = OUTAGE_CLOSED
+    """What motion does while the VLM gives no usable answer: nothing, or alert unverified."""
+    has_audio: bool = False
+    audio: AudioSettings = field(default_factory=AudioSettings)
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> CameraSettings:
@@ -106,4 +152,7 @@ class CameraSettings:
                 subjects=phrase_list(vlm.get(CONF_EXTRA_SUBJECTS)),
                 shadows=phrase_list(vlm.get(CONF_EXTRA_LOOKALIKES)),
             ),
+            vlm_outage=str(vlm.get(CONF_VLM_OUTAGE, OUTAGE_CLOSED)),
+            has_audio=bool(data.get(CONF_HAS_AUDIO, False)),
+            audio=AudioSettings.from_data(data.get(CONF_AUDIO)),
         )

@@ -10,6 +10,9 @@ full) while the pipeline looks at one frame per tick. When the stream's
 keyframes come at least once per tick, only keyframes are decoded, and only the
 one that arrives just before the next tick; other packets are read and dropped
 without decoding. When keyframes are rarer than ticks, every frame is decoded.
+
+A camera's audio track (AAC, G.711, PCM...) is decoded in full when someone
+listens (`audio_sink`) and handed over as 16 kHz mono float32 samples.
 """
 
 from __future__ import annotations
@@ -23,8 +26,10 @@ import time
 from typing import Final
 
 import av
+import av.audio.resampler
 import av.container
 import av.error
+import numpy as np
 
 from .redact import mask_text, mask_url
 
@@ -42,6 +47,10 @@ RECONNECT_DELAYS: Final = (1.0, 2.0, 5.0, 10.0, 30.0)
 GOP_HISTORY: Final = 4
 # A keyframe is decoded when it arrives within this many GOPs before the next tick.
 TICK_WINDOW_GOPS: Final = 1.5
+AUDIO_RATE: Final = 16000
+
+type AudioSink = Callable[[np.ndarray, float], None]
+"""Receives 16 kHz mono float32 samples and time.time() when they arrived."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,13 +99,16 @@ class StreamReader:
         reconnect_delays: tuple[float, ...] = RECONNECT_DELAYS,
         tick_interval: float | None = None,
         on_demand: bool = False,
+        audio_sink: AudioSink | None = None,
     ) -> None:
         """Prepare a reader; nothing happens before start().
 
         With `tick_interval`, frames that no tick would look at are not decoded.
         With `on_demand` too, a keyframe is decoded only after request_frame()
         (the main stream of a camera whose motion is found on a substream).
+        With `audio_sink`, the audio track is decoded and handed to it.
         """
+        self._audio_sink = audio_sink
         self._url = url
         self._tick_interval = tick_interval
         self._on_demand = on_demand
@@ -121,8 +133,13 @@ class StreamReader:
         self.decode_errors = 0
         self.last_error: str | None = None
         self.packets = 0
+        self.last_packet: float | None = None
+        """time.monotonic() of the newest packet: the stream is alive while this moves."""
         self.decoded = 0
         self.keyframes_only = False
+        self.has_audio: bool | None = None
+        self.audio_codec: str | None = None
+        self.audio_samples = 0
 
     @property
     def keyframe_interval(self) -> float | None:
@@ -242,10 +259,24 @@ class StreamReader:
             self.keyframes_only = self._keyframes_suffice()
             time_base = video.time_base
             last_key: float | None = None
-            for packet in container.demux(video):
+            streams: list[av.stream.Stream] = [video]
+            audio = container.streams.audio[0] if container.streams.audio else None
+            self.has_audio = audio is not None
+            self.audio_codec = audio.codec_context.name if audio is not None else None
+            resampler: av.audio.resampler.AudioResampler | None = None
+            if audio is not None and self._audio_sink is not None:
+                streams.append(audio)
+                resampler = av.audio.resampler.AudioResampler(
+                    format="flt", layout="mono", rate=AUDIO_RATE
+                )
+            for packet in container.demux(streams):
                 if self._stop.is_set():
                     return
                 if packet.size == 0:
+                    continue
+                self.last_packet = time.monotonic()
+                if resampler is not None and packet.stream is audio:
+                    self._hear(packet, resampler)
                     continue
                 self.packets += 1
                 if packet.is_keyframe:
@@ -282,3 +313,18 @@ class StreamReader:
                         )
                     if not self.connected:
                         self._set_status(True)
+
+    def _hear(self, packet: av.Packet, resampler: av.audio.resampler.AudioResampler) -> None:
+        """Decode one audio packet and hand its samples, resampled, to the sink."""
+        assert self._audio_sink is not None
+        try:
+            frames = packet.decode()
+        except av.error.InvalidDataError:
+            self.decode_errors += 1
+            return
+        for frame in frames:
+            for out in resampler.resample(frame):  # type: ignore[arg-type]
+                samples = out.to_ndarray().reshape(-1)
+                if samples.size:
+                    self.audio_samples += samples.size
+                    self._audio_sink(samples, time.time())

@@ -1,0 +1,59 @@
+"""Switches: transcription of a camera's sound, on or off."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
+from homeassistant.const import STATE_OFF, EntityCategory
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.restore_state import RestoreEntity
+
+from .data import VLMGuardConfigEntry
+from .entity import VLMGuardCameraEntity
+
+PARALLEL_UPDATES = 0
+
+TRANSCRIPTION = SwitchEntityDescription(
+    key="transcription", translation_key="transcription", entity_category=EntityCategory.CONFIG
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: VLMGuardConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add a transcription switch to every camera with sound."""
+    for subentry_id, monitor in entry.runtime_data.cameras.items():
+        if monitor.audio is not None:
+            async_add_entities(
+                [TranscriptionSwitch(monitor, TRANSCRIPTION)], config_subentry_id=subentry_id
+            )
+
+
+class TranscriptionSwitch(VLMGuardCameraEntity, SwitchEntity, RestoreEntity):
+    """Listen to the camera or not; the choice survives a restart."""
+
+    async def async_added_to_hass(self) -> None:
+        """Restore the last choice (on by default)."""
+        await super().async_added_to_hass()
+        assert self.monitor.audio is not None
+        if (state := await self.async_get_last_state()) is not None:
+            self.monitor.audio.async_set_enabled(state.state != STATE_OFF)
+
+    @property
+    def is_on(self) -> bool:
+        """Return True while the camera's sound is transcribed."""
+        return self.monitor.audio is not None and self.monitor.audio.enabled
+
+    async def async_turn_on(self, **kwargs: Any) -> None:
+        """Start transcribing."""
+        assert self.monitor.audio is not None
+        self.monitor.audio.async_set_enabled(True)
+
+    async def async_turn_off(self, **kwargs: Any) -> None:
+        """Stop transcribing (and drop what was collected)."""
+        assert self.monitor.audio is not None
+        self.monitor.audio.async_set_enabled(False)

