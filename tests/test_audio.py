@@ -212,7 +212,7 @@ async def test_transcription_switch(
     await hass.services.async_call("switch", "turn_off", {"entity_id": switch_id}, blocking=True)
     monitor = entry.runtime_data.cameras[subentry_id]
     assert hass.states.get(switch_id).state == "off"
-    assert await wait_for(hass, lambda: monitor.reader.audio_samples > 12 * 16000, 40)
+    assert await wait_for(hass, lambda: monitor.reader.audio_seconds > 12, 40)
     assert monitor.audio.chunker.chunks == 0
     assert _transcriber_calls(hass) == 0
     await hass.config_entries.async_unload(entry.entry_id)
@@ -260,5 +260,5 @@ async def test_camera_without_sound_has_no_audio_entities(
     for platform, key in (("sensor", "transcript"), ("event", "speech_event"),
                           ("switch", "transcription")):  # fmt: skip
         assert registry.async_get_entity_id(platform, DOMAIN, f"{subentry_id}_{key}") is None
-    assert entry.runtime_data.cameras[subentry_id].reader.audio_samples == 0
+    assert entry.runtime_data.cameras[subentry_id].reader.audio_seconds == 0
     await hass.config_entries.async_unload(entry.entry_id)

@@ -125,7 +125,7 @@ def test_chunker_passes_loud_chunks_and_counts_silent_ones() -> None:
     hiss = (rng.standard_normal(5 * SAMPLE_RATE) * 0.0005).astype(np.float32)  # -66 dBFS
     signal = np.concatenate([hiss, _tone(2.0, 0.3), hiss[:SAMPLE_RATE]])
     for start in range(0, len(signal), 1021):
-        chunker.write(signal[start : start + 1021], 100.0 + start / SAMPLE_RATE)
+        chunker.write(signal[start : start + 1021], SAMPLE_RATE, 100.0 + start / SAMPLE_RATE)
     assert chunker.chunks == 4
     assert chunker.silent == 2
     assert [len(c.samples) for c in chunks] == [2 * SAMPLE_RATE] * 2
@@ -137,10 +137,22 @@ def test_chunker_reset_drops_the_partial_chunk() -> None:
     """After a reconnect the next chunk starts fresh, never mixing two connections."""
     chunks: list[AudioChunk] = []
     chunker = AudioChunker(chunks.append, chunk_seconds=2.0)
-    chunker.write(_tone(1.5, 0.3), 10.0)
+    chunker.write(_tone(1.5, 0.3), SAMPLE_RATE, 10.0)
     chunker.reset()
-    chunker.write(_tone(1.5, 0.3), 50.0)
+    chunker.write(_tone(1.5, 0.3), SAMPLE_RATE, 50.0)
     assert chunks == []
-    chunker.write(_tone(0.5, 0.3), 50.5)
+    chunker.write(_tone(0.5, 0.3), SAMPLE_RATE, 50.5)
     assert len(chunks) == 1
     assert chunks[0].started == pytest.approx(48.5, abs=0.01)
+
+
+def test_chunker_resamples_what_it_passes_on() -> None:
+    """An 8 kHz G.711 camera's chunk reaches speech recognition at 16 kHz, same length."""
+    chunks: list[AudioChunk] = []
+    chunker = AudioChunker(chunks.append, chunk_seconds=2.0)
+    t = np.arange(3 * 8000, dtype=np.float32) / 8000
+    chunker.write((0.3 * np.sin(2 * np.pi * 300 * t)).astype(np.float32), 8000, 10.0)
+    assert len(chunks) == 1
+    assert chunks[0].duration == pytest.approx(2.0, abs=0.01)
+    assert chunks[0].samples.dtype == np.float32
+    assert loudness_dbfs(chunks[0].samples) == pytest.approx(-13.5, abs=0.5)

@@ -22,6 +22,7 @@ from custom_components.vlm_guard.core.transcribe import (
     SAMPLE_RATE,
     Transcriber,
     TranscriberError,
+    Transcript,
     WhisperSettings,
 )
 
@@ -138,6 +139,17 @@ def test_samples_must_be_mono(transcriber: Transcriber) -> None:
         transcriber.speech_seconds(np.zeros((2, SAMPLE_RATE), np.float32))
 
 
+def test_empty_and_tiny_chunks(transcriber: Transcriber) -> None:
+    calls = transcriber.calls
+    assert transcriber.transcribe(np.zeros(0, np.float32)).text == ""
+    assert transcriber.speech_seconds(np.full(100, 0.5, np.float32)) == 0.0
+    assert transcriber.transcribe(np.zeros(SAMPLE_RATE, np.float64)).duration == 1.0
+    assert transcriber.calls == calls
+    # 16-bit PCM would need scaling to -1..1 first; taken as it is, it would be 90 dB too loud.
+    with pytest.raises(ValueError, match="float"):
+        transcriber.transcribe(np.zeros(SAMPLE_RATE, np.int16))
+
+
 def test_missing_model_directory(tmp_path: Path) -> None:
     missing = tmp_path / "models" / "whisper-base"
     with pytest.raises(TranscriberError) as caught:
@@ -163,6 +175,12 @@ def test_corrupt_model(tmp_path: Path, damage: str) -> None:
     assert not transcriber.loaded
 
 
+def test_invalid_repository_name() -> None:
+    with pytest.raises(TranscriberError) as caught:
+        Transcriber(WhisperSettings(model="not/a valid/repository")).load()
+    assert caught.value.reason == "model_not_found"
+
+
 def test_unknown_model_name() -> None:
     started = time.monotonic()
     with pytest.raises(TranscriberError) as caught:
@@ -171,6 +189,21 @@ def test_unknown_model_name() -> None:
     assert "not-a-model" in str(caught.value)
     assert "base.en" in str(caught.value)
     assert time.monotonic() - started < 5
+
+
+def test_downloaded_model_loads_without_network(tmp_path: Path) -> None:
+    # The layout the hub leaves in download_root after downloading tiny.en.
+    repo = tmp_path / "models--Systran--faster-whisper-tiny.en"
+    commit = "0" * 40
+    snapshot = repo / "snapshots" / commit
+    snapshot.mkdir(parents=True)
+    (repo / "refs").mkdir()
+    (repo / "refs" / "main").write_text(commit)
+    for file in MODEL_DIR.iterdir():
+        (snapshot / file.name).symlink_to(file)
+    transcriber = Transcriber(WhisperSettings(model="tiny.en", download_root=str(tmp_path)))
+    transcriber.load()
+    assert transcriber.loaded
 
 
 def test_hub_repository_without_network(tmp_path: Path) -> None:
@@ -236,12 +269,15 @@ class _RecordingModel:
     """The real model, recording when each transcription starts and finishes."""
 
     def __init__(self, model: Any) -> None:
-        self.model = model
+        self.wrapped = model
         self.spans: list[tuple[float, float]] = []
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.wrapped, name)
 
     def transcribe(self, audio: np.ndarray, **kwargs: Any) -> tuple[Iterator[Any], Any]:
         started = time.monotonic()
-        segments, info = self.model.transcribe(audio, **kwargs)
+        segments, info = self.wrapped.transcribe(audio, **kwargs)
 
         def consume() -> Iterator[Any]:
             # Decoding happens while the segments are consumed.
@@ -252,29 +288,31 @@ class _RecordingModel:
 
 
 def _transcribe_in_two_threads(
-    transcriber: Transcriber, chunk: np.ndarray
-) -> tuple[list[tuple[float, float]], list[str]]:
+    transcriber: Transcriber, chunk: np.ndarray, languages: tuple[str | None, str | None]
+) -> tuple[list[tuple[float, float]], list[Transcript]]:
     recorder = _RecordingModel(transcriber._model)
     transcriber._model = recorder
-    texts: list[str] = []
+    results: list[Transcript] = []
     barrier = threading.Barrier(2)
 
     def work(language: str | None) -> None:
         barrier.wait()
-        texts.append(transcriber.transcribe(chunk, language=language).text)
+        results.append(transcriber.transcribe(chunk, language=language))
 
     try:
-        _run_threads([lambda: work("en"), lambda: work(None)])
+        _run_threads([lambda: work(languages[0]), lambda: work(languages[1])])
     finally:
-        transcriber._model = recorder.model
-    return sorted(recorder.spans), texts
+        transcriber._model = recorder.wrapped
+    return sorted(recorder.spans), results
 
 
 def test_one_transcription_at_a_time(transcriber: Transcriber, urgent_chunk: np.ndarray) -> None:
     calls = transcriber.calls
-    (first, second), texts = _transcribe_in_two_threads(transcriber, urgent_chunk)
+    # An English-only model is run in English whatever language is asked for.
+    (first, second), results = _transcribe_in_two_threads(transcriber, urgent_chunk, (None, "de"))
     assert first[1] <= second[0]
-    assert all({"help", "police", "fire"} <= _words(text) for text in texts), texts
+    assert all({"help", "police", "fire"} <= _words(result.text) for result in results), results
+    assert [result.language for result in results] == ["en", "en"]
     assert transcriber.calls == calls + 2
 
 
@@ -282,7 +320,7 @@ def test_two_at_once_when_allowed(urgent_chunk: np.ndarray) -> None:
     # The same measurement sees the overlap when two are allowed: it can tell.
     transcriber = Transcriber(WhisperSettings(model=str(MODEL_DIR), max_concurrent=2))
     transcriber.load()
-    (first, second), _ = _transcribe_in_two_threads(transcriber, urgent_chunk)
+    (first, second), _ = _transcribe_in_two_threads(transcriber, urgent_chunk, ("en", "en"))
     assert second[0] < first[1]
 
 

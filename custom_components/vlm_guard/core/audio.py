@@ -1,10 +1,11 @@
 """Cut a camera's audio into fixed-length chunks and drop the silent ones cheaply.
 
-The reader thread writes 16 kHz mono samples as they are decoded; every full
-chunk is measured (the loudest 100 ms window, in dBFS) and only chunks louder
-than the silence threshold are handed on. A quiet camera therefore costs a few
-array operations per chunk and never wakes the speech model. At most one
-partial chunk is held: memory stays bounded however long the stream runs.
+The reader thread writes mono samples at the camera's own rate as they are
+decoded; every full chunk is measured (the loudest 100 ms window, in dBFS) and
+only chunks louder than the silence threshold are resampled to 16 kHz and
+handed on. A quiet camera therefore costs a few array operations per chunk and
+never wakes the speech model. At most one partial chunk is held: memory stays
+bounded however long the stream runs.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from dataclasses import dataclass
 import threading
 from typing import Final
 
+import av
+import av.audio.resampler
 import numpy as np
 
 SAMPLE_RATE: Final = 16000
@@ -43,9 +46,22 @@ class AudioChunk:
         return len(self.samples) / SAMPLE_RATE
 
 
-def loudness_dbfs(samples: np.ndarray) -> float:
+def resample(samples: np.ndarray, rate: int) -> np.ndarray:
+    """Return mono float32 samples at `rate` resampled to SAMPLE_RATE."""
+    if rate == SAMPLE_RATE:
+        return samples
+    frame = av.AudioFrame.from_ndarray(
+        np.ascontiguousarray(samples, dtype=np.float32).reshape(1, -1), format="flt", layout="mono"
+    )
+    frame.sample_rate = rate
+    resampler = av.audio.resampler.AudioResampler(format="flt", layout="mono", rate=SAMPLE_RATE)
+    out = [*resampler.resample(frame), *resampler.resample(None)]
+    return np.concatenate([part.to_ndarray().reshape(-1) for part in out])
+
+
+def loudness_dbfs(samples: np.ndarray, rate: int = SAMPLE_RATE) -> float:
     """Return the RMS level of the loudest 100 ms window, in dBFS (-inf for silence)."""
-    window = int(SAMPLE_RATE * WINDOW_SECONDS)
+    window = int(rate * WINDOW_SECONDS)
     usable = len(samples) - len(samples) % window
     if usable == 0:
         usable, window = len(samples), max(len(samples), 1)
@@ -68,7 +84,8 @@ class AudioChunker:
     ) -> None:
         """Call `on_chunk` (from the writing thread) for every loud enough chunk."""
         self._on_chunk = on_chunk
-        self._size = int(chunk_seconds * SAMPLE_RATE)
+        self._seconds = chunk_seconds
+        self._rate = SAMPLE_RATE
         self._silence = silence_dbfs
         self._lock = threading.Lock()
         self._parts: list[np.ndarray] = []
@@ -84,29 +101,33 @@ class AudioChunker:
             self._held = 0
             self._started = None
 
-    def write(self, samples: np.ndarray, at: float) -> None:
-        """Add samples that arrived at `at` (time.time())."""
-        ready: list[tuple[np.ndarray, float]] = []
+    def write(self, samples: np.ndarray, rate: int, at: float) -> None:
+        """Add mono samples at `rate` that arrived at `at` (time.time())."""
+        ready: list[tuple[np.ndarray, int, float]] = []
         with self._lock:
+            if rate != self._rate:
+                self._parts, self._held, self._started = [], 0, None
+                self._rate = rate
             if self._started is None:
-                self._started = at - len(samples) / SAMPLE_RATE
+                self._started = at - len(samples) / rate
             self._parts.append(samples)
             self._held += len(samples)
-            while self._held >= self._size:
+            size = int(self._seconds * rate)
+            while self._held >= size:
                 joined = np.concatenate(self._parts)
-                chunk, rest = joined[: self._size], joined[self._size :]
-                ready.append((chunk, self._started))
-                self._started += self._size / SAMPLE_RATE
+                chunk, rest = joined[:size], joined[size:]
+                ready.append((chunk, rate, self._started))
+                self._started += size / rate
                 self._parts = [rest] if len(rest) else []
                 self._held = len(rest)
-        for chunk, started in ready:
-            self._judge(chunk, started)
+        for chunk, chunk_rate, started in ready:
+            self._judge(chunk, chunk_rate, started)
 
-    def _judge(self, samples: np.ndarray, started: float) -> None:
-        """Count the chunk and pass it on unless it is silent."""
+    def _judge(self, samples: np.ndarray, rate: int, started: float) -> None:
+        """Count the chunk and pass it on, at 16 kHz, unless it is silent."""
         self.chunks += 1
-        level = loudness_dbfs(samples)
+        level = loudness_dbfs(samples, rate)
         if level < self._silence:
             self.silent += 1
             return
-        self._on_chunk(AudioChunk(samples, started, level))
+        self._on_chunk(AudioChunk(resample(samples, rate), started, level))

@@ -12,13 +12,13 @@ one that arrives just before the next tick; other packets are read and dropped
 without decoding. When keyframes are rarer than ticks, every frame is decoded.
 
 A camera's audio track (AAC, G.711, PCM...) is decoded in full when someone
-listens (`audio_sink`) and handed over as 16 kHz mono float32 samples.
+listens (`audio_sink`) and handed over as mono float32 samples at its own rate.
 """
 
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 import logging
 import threading
@@ -26,7 +26,6 @@ import time
 from typing import Final
 
 import av
-import av.audio.resampler
 import av.container
 import av.error
 import numpy as np
@@ -47,10 +46,10 @@ RECONNECT_DELAYS: Final = (1.0, 2.0, 5.0, 10.0, 30.0)
 GOP_HISTORY: Final = 4
 # A keyframe is decoded when it arrives within this many GOPs before the next tick.
 TICK_WINDOW_GOPS: Final = 1.5
-AUDIO_RATE: Final = 16000
+AUDIO_BATCH_SECONDS: Final = 1.0
 
-type AudioSink = Callable[[np.ndarray, float], None]
-"""Receives 16 kHz mono float32 samples and time.time() when they arrived."""
+type AudioSink = Callable[[np.ndarray, int, float], None]
+"""Receives mono float32 samples, their rate, and time.time() when they arrived."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +82,23 @@ def open_stream(
         options=dict(OPEN_OPTIONS),
         timeout=(open_timeout, read_timeout),
     )
+
+
+def _bounded(packets: Iterator[av.Packet], read_timeout: float) -> Iterator[av.Packet]:
+    """Yield packets; raise TimeoutError for one that took the whole read timeout to come.
+
+    When a read times out FFmpeg hands over the frame its parser still held and
+    reports the timeout only on the next read, which waits once more: without
+    this, a silent camera would be noticed after twice the read timeout.
+    """
+    while True:
+        started = time.monotonic()
+        packet = next(packets, None)
+        if packet is None:
+            return
+        if time.monotonic() - started >= read_timeout:
+            raise TimeoutError(f"no data for {read_timeout:g} s")
+        yield packet
 
 
 class StreamReader:
@@ -139,7 +155,7 @@ class StreamReader:
         self.keyframes_only = False
         self.has_audio: bool | None = None
         self.audio_codec: str | None = None
-        self.audio_samples = 0
+        self.audio_seconds = 0.0
 
     @property
     def keyframe_interval(self) -> float | None:
@@ -248,6 +264,9 @@ class StreamReader:
         with open_stream(
             self._url, open_timeout=self._open_timeout, read_timeout=self._read_timeout
         ) as container:
+            # A stop that came while the stream was probed must not wait for a read too.
+            if self._stop.is_set():
+                return
             if not container.streams.video:
                 raise OSError("the stream has no video track")
             video = container.streams.video[0]
@@ -263,20 +282,18 @@ class StreamReader:
             audio = container.streams.audio[0] if container.streams.audio else None
             self.has_audio = audio is not None
             self.audio_codec = audio.codec_context.name if audio is not None else None
-            resampler: av.audio.resampler.AudioResampler | None = None
+            sound: _Sound | None = None
             if audio is not None and self._audio_sink is not None:
                 streams.append(audio)
-                resampler = av.audio.resampler.AudioResampler(
-                    format="flt", layout="mono", rate=AUDIO_RATE
-                )
-            for packet in container.demux(streams):
+                sound = _Sound()
+            for packet in _bounded(container.demux(streams), self._read_timeout):
                 if self._stop.is_set():
                     return
                 if packet.size == 0:
                     continue
                 self.last_packet = time.monotonic()
-                if resampler is not None and packet.stream is audio:
-                    self._hear(packet, resampler)
+                if sound is not None and packet.stream is audio:
+                    self._hear(packet, sound)
                     continue
                 self.packets += 1
                 if packet.is_keyframe:
@@ -314,8 +331,8 @@ class StreamReader:
                     if not self.connected:
                         self._set_status(True)
 
-    def _hear(self, packet: av.Packet, resampler: av.audio.resampler.AudioResampler) -> None:
-        """Decode one audio packet and hand its samples, resampled, to the sink."""
+    def _hear(self, packet: av.Packet, sound: _Sound) -> None:
+        """Decode one audio packet; hand over mono samples about once a second."""
         assert self._audio_sink is not None
         try:
             frames = packet.decode()
@@ -323,8 +340,72 @@ class StreamReader:
             self.decode_errors += 1
             return
         for frame in frames:
-            for out in resampler.resample(frame):  # type: ignore[arg-type]
-                samples = out.to_ndarray().reshape(-1)
-                if samples.size:
-                    self.audio_samples += samples.size
-                    self._audio_sink(samples, time.time())
+            batch = sound.add(frame)  # type: ignore[arg-type]
+            if batch is not None:
+                samples, rate = batch
+                self.audio_seconds += samples.size / rate
+                self._audio_sink(samples, rate, time.time())
+
+
+class _Sound:
+    """Collect decoded audio frames and hand their first channel over in batches.
+
+    Nothing is resampled here: most of a camera's day is quiet, and the silence
+    check works at any rate, so only chunks worth transcribing are resampled
+    (by the chunker). A camera microphone is mono (stereo tracks carry it
+    twice), so the first channel is the sound. Frames are converted a second's
+    worth at a time: work per packet is what a quiet camera costs.
+    """
+
+    def __init__(self) -> None:
+        self._frames: list[av.AudioFrame] = []
+        self._held = 0
+        self._rate = 0
+        self._format = ""
+
+    def add(self, frame: av.AudioFrame) -> tuple[np.ndarray, int] | None:
+        """Keep a frame; return (mono float32 samples, rate) once a batch is complete."""
+        fmt = f"{frame.format.name}/{frame.layout.nb_channels}"
+        if frame.sample_rate != self._rate or fmt != self._format:
+            # A new stream, or the camera changed its audio settings: start over.
+            self._frames, self._held = [], 0
+            self._rate, self._format = frame.sample_rate, fmt
+        self._frames.append(frame)
+        self._held += frame.samples
+        if self._held < self._rate * AUDIO_BATCH_SECONDS:
+            return None
+        batch = np.concatenate([_first_channel(f) for f in self._frames])
+        self._frames, self._held = [], 0
+        name = self._format.split("/")[0].rstrip("p")
+        if name in _INT_SCALE:
+            offset, scale = _INT_SCALE[name]
+            batch = (batch.astype(np.float32) - offset) / scale
+        return batch.astype(np.float32, copy=False), self._rate
+
+
+# Integer sample formats: (offset, scale) to -1..1.
+_INT_SCALE: Final = {
+    "u8": (128.0, 128.0),
+    "s16": (0.0, 32768.0),
+    "s32": (0.0, 2147483648.0),
+    "s64": (0.0, 2.0**63),
+}
+_DTYPES: Final = {
+    "u8": np.uint8,
+    "s16": np.int16,
+    "s32": np.int32,
+    "s64": np.int64,
+    "flt": np.float32,
+    "dbl": np.float64,
+}
+
+
+def _first_channel(frame: av.AudioFrame) -> np.ndarray:
+    """Return the first channel of a frame's samples, in its own sample type (no copy)."""
+    name = frame.format.name
+    dtype = _DTYPES[name.rstrip("p")]
+    data = np.frombuffer(frame.planes[0], dtype=dtype)
+    if frame.format.is_planar:
+        return data[: frame.samples]
+    channels = frame.layout.nb_channels
+    return data[: frame.samples * channels : channels]
