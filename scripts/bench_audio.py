@@ -104,7 +104,7 @@ def measure_listening(seconds: int) -> tuple[dict[str, float], dict[str, float]]
                 ],
                 stdout=subprocess.PIPE,
                 text=True,
-            )  # fmt: skip
+            )
             for mode in ("video", "audio")
         ]
         video, audio = (json.loads(proc.communicate()[0]) for proc in procs)
