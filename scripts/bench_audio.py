@@ -1,8 +1,10 @@
 """Audio costs: CPU of listening to a silent camera, and the speed of transcribing speech.
 
-1. A 720p camera with a quiet microphone (AAC, 48 kHz stereo, faint noise at
-   about -70 dBFS) is served by the real RTSP server and read for the same
-   wall time, at the same time, by two processes running VLM Guard's reader:
+1. A 720p camera with a quiet microphone (faint noise at about -70 dBFS) is
+   served by the real RTSP server, with the audio cameras send: AAC 16 kHz
+   mono (most cameras), G.711 µ-law 8 kHz, and AAC 48 kHz stereo (the costliest).
+   Each is read for the same wall time, at the same time, by two processes
+   running VLM Guard's reader:
    (a) video only, (b) video plus audio decoding, resampling to 16 kHz and
    15 s chunking with the silence gate, exactly as a camera with transcription
    on. The difference of their CPU time is the cost of audio handling.
@@ -33,10 +35,18 @@ def _cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def make_clip(seconds: int) -> Path:
-    """Return a cached 720p15 H.264 clip with a quiet AAC 48 kHz stereo track."""
+# name: (sample rate, channels, what the RTSP server sends)
+PROFILES = {
+    "AAC 16 kHz mono": (16000, 1, "aac"),
+    "G.711 u-law 8 kHz": (16000, 1, "pcmu"),
+    "AAC 48 kHz stereo": (48000, 2, "aac"),
+}
+
+
+def make_clip(seconds: int, rate: int, channels: int) -> Path:
+    """Return a cached 720p15 H.264 clip with a quiet AAC track."""
     CACHE.mkdir(parents=True, exist_ok=True)
-    clip = CACHE / f"quiet-mic-720p-{seconds}s.mp4"
+    clip = CACHE / f"quiet-mic-720p-{rate}-{channels}-{seconds}s.mp4"
     if not clip.exists():
         from tests.harness.rtsp import footage
 
@@ -44,11 +54,11 @@ def make_clip(seconds: int) -> Path:
             [
                 "ffmpeg", "-v", "error", "-stream_loop", "-1",
                 "-i", str(footage("one-by-one-person-detection.mp4")),
-                "-f", "lavfi", "-i", "anoisesrc=color=pink:amplitude=0.0003:sample_rate=48000",
+                "-f", "lavfi", "-i", f"anoisesrc=color=pink:amplitude=0.0003:sample_rate={rate}",
                 "-t", str(seconds), "-map", "0:v", "-map", "1:a",
                 "-vf", "scale=1280:720,fps=15", "-c:v", "libx264", "-preset", "veryfast",
                 "-b:v", "2M", "-g", "15", "-pix_fmt", "yuv420p",
-                "-c:a", "aac", "-b:a", "64k", "-ac", "2", "-y", str(clip),
+                "-c:a", "aac", "-b:a", "64k", "-ac", str(channels), "-y", str(clip),
             ],
             check=True,
         )  # fmt: skip
@@ -83,11 +93,14 @@ def worker(url: str, seconds: float, audio: bool) -> dict[str, float]:
     }
 
 
-def measure_listening(seconds: int) -> tuple[dict[str, float], dict[str, float]]:
+def measure_listening(
+    seconds: int, rate: int, channels: int, codec: str
+) -> tuple[dict[str, float], dict[str, float]]:
     """Serve the quiet camera and read it with and without audio, at the same time."""
     from tests.harness.rtsp import RtspServer
 
-    server = RtspServer(file=make_clip(seconds + 15), audio=True)
+    clip = make_clip(seconds + 15, rate, channels)
+    server = RtspServer(file=clip, audio=True, audio_codec=codec)
     server.start()
     try:
         procs = [
@@ -158,19 +171,23 @@ def main() -> int:
         print(json.dumps(worker(args.url, args.seconds, args.worker == "audio")))
         return 0
 
-    video, audio = measure_listening(args.seconds)
-    minutes = video["wall"] / 60
-    extra = audio["cpu"] - video["cpu"]
-    print(f"(a) reader, video only:      {video['cpu'] / minutes:.2f} CPU s per stream-minute")
-    print(
-        f"(b) reader, video and audio: {audio['cpu'] / minutes:.2f} CPU s per stream-minute "
-        f"({audio['audio_seconds']:.0f} s of sound, {audio['chunks']:.0f} chunks, "
-        f"{audio['silent_chunks']:.0f} silent, {audio['passed_on']:.0f} passed to speech recognition)"
-    )
-    print(
-        f"audio handling of a silent stream: {extra / minutes:.2f} CPU s per stream-minute "
-        f"= {100 * extra / video['wall']:.2f} % of one core"
-    )
+    for name, (rate, channels, codec) in PROFILES.items():
+        video, audio = measure_listening(args.seconds, rate, channels, codec)
+        minutes = video["wall"] / 60
+        extra = audio["cpu"] - video["cpu"]
+        print(f"{name}:")
+        print(
+            f"  (a) reader, video only:      {video['cpu'] / minutes:.2f} CPU s per stream-minute"
+        )
+        print(
+            f"  (b) reader, video and audio: {audio['cpu'] / minutes:.2f} CPU s per stream-minute"
+            f" ({audio['audio_seconds']:.0f} s of sound, {audio['chunks']:.0f} chunks,"
+            f" {audio['silent_chunks']:.0f} silent, {audio['passed_on']:.0f} passed on)"
+        )
+        print(
+            f"  audio handling of a silent stream: {extra / minutes:.2f} CPU s per stream-minute"
+            f" = {100 * extra / video['wall']:.2f} % of one core"
+        )
     result = measure_transcription(args.repeats)
     print(f"tiny.en load: {result['load']:.2f} s")
     print(

@@ -265,6 +265,7 @@ async def test_camera_added_after_probe(
         CONF_INTERVAL: 5.0,
         CONF_ALERT_HOLD: 30.0,
         CONF_FALLBACK_INTERVAL: 60.0,
+        "stale_after": 20.0,
         CONF_MOTION: MOTION_DEFAULTS,
         CONF_VLM: {"repeat_window": 30.0, "vlm_outage": "fail_closed"},
         CONF_HAS_AUDIO: False,

@@ -40,6 +40,7 @@ from .core.vlm import (
     create_client,
 )
 from .data import VLMGuardConfigEntry, VLMGuardData, live_config
+from .history import History
 from .server import ServerMonitor
 from .services import async_setup_services
 from .transcribers import create_engine
@@ -101,11 +102,16 @@ async def async_setup_entry(hass: HomeAssistant, entry: VLMGuardConfigEntry) -> 
     await server.async_prepare()
     data = VLMGuardData(client=client, server=server, loaded_config=live_config(entry))
     speech = create_engine(hass, entry.options)
+    history = data.history = History(hass, entry.entry_id)
+    stored = await history.async_load()
     for subentry in entry.subentries.values():
         if subentry.subentry_type == SUBENTRY_CAMERA:
-            data.cameras[subentry.subentry_id] = CameraMonitor(
-                hass, entry.entry_id, subentry, server, speech
+            camera = CameraMonitor(
+                hass, entry.entry_id, subentry, server, speech, history.async_changed
             )
+            camera.async_restore(stored.get(subentry.subentry_id) or {})
+            data.cameras[subentry.subentry_id] = camera
+    history.async_track(data.cameras)
     entry.runtime_data = data
 
     dr.async_get(hass).async_get_or_create(
@@ -146,6 +152,8 @@ async def _async_stop(data: VLMGuardData) -> None:
     data.server.async_stop()
     # Stop the cameras together: each waits a bounded time for its reader thread.
     await asyncio.gather(*(camera.async_stop() for camera in data.cameras.values()))
+    if data.history is not None:
+        await data.history.async_save()
 
 
 async def _async_update_listener(hass: HomeAssistant, entry: VLMGuardConfigEntry) -> None:
@@ -158,6 +166,11 @@ async def _async_update_listener(hass: HomeAssistant, entry: VLMGuardConfigEntry
         settings = CameraSettings.from_data(entry.subentries[subentry_id].data)
         if settings.zones != camera.zones:
             camera.async_set_zones(settings.zones)
+
+
+async def async_remove_entry(hass: HomeAssistant, entry: VLMGuardConfigEntry) -> None:
+    """Delete the entry's stored alert history with it."""
+    await History(hass, entry.entry_id).async_remove()
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: VLMGuardConfigEntry) -> bool:

@@ -86,6 +86,7 @@ from .core.settings import (
     CONF_REPEAT_WINDOW,
     CONF_RTSP_URL,
     CONF_SILENCE_DBFS,
+    CONF_STALE_AFTER,
     CONF_THRESHOLD,
     CONF_URGENT_WORDS,
     CONF_VLM,
@@ -95,6 +96,7 @@ from .core.settings import (
     DEFAULT_ALERT_HOLD,
     DEFAULT_INTERVAL,
     DEFAULT_REPEAT_WINDOW,
+    DEFAULT_STALE_AFTER,
     MOTION_DEFAULTS,
     OUTAGE_CLOSED,
     OUTAGE_POLICIES,
@@ -238,6 +240,7 @@ def camera_schema() -> vol.Schema:
             vol.Required(CONF_FALLBACK_INTERVAL, default=DEFAULT_FALLBACK_INTERVAL): _number(
                 0, 3600, 1, "s"
             ),
+            vol.Required(CONF_STALE_AFTER, default=DEFAULT_STALE_AFTER): _number(2, 600, 1, "s"),
             vol.Required(CONF_MOTION): section(MOTION_SCHEMA, {"collapsed": True}),
             vol.Required(CONF_VLM): section(VLM_SCHEMA, {"collapsed": True}),
             vol.Required(CONF_AUDIO): section(AUDIO_SCHEMA, {"collapsed": True}),
@@ -476,6 +479,7 @@ class CameraSubentryFlow(ConfigSubentryFlow):
                     CONF_INTERVAL: float(user_input[CONF_INTERVAL]),
                     CONF_ALERT_HOLD: float(user_input[CONF_ALERT_HOLD]),
                     CONF_FALLBACK_INTERVAL: float(user_input[CONF_FALLBACK_INTERVAL]),
+                    CONF_STALE_AFTER: float(user_input.get(CONF_STALE_AFTER, DEFAULT_STALE_AFTER)),
                     CONF_MOTION: {
                         key: float(value) for key, value in user_input[CONF_MOTION].items()
                     },

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 import logging
@@ -20,7 +21,7 @@ from homeassistant.util import dt as dt_util, slugify
 
 from .const import DOMAIN, EVENT_ALERT, EVENT_HEALTH, READER_STOP_TIMEOUT, WATCHDOG_INTERVAL
 from .core.fingerprint import RepeatMemory
-from .core.health import PROBLEM_NO_FRAMES, Action, Watchdog
+from .core.health import PROBLEM_NO_FRAMES, Action, HealthConfig, Watchdog
 from .core.pipeline import Analyzer, TickResult
 from .core.redact import mask_text, mask_url
 from .core.settings import CONF_ZONES, OUTAGE_OPEN, CameraSettings
@@ -29,6 +30,7 @@ from .core.stream import Frame, StreamReader, StreamStatus
 from .core.verdict import RULE_UNPARSEABLE, Verdict, parse_verdict
 from .core.vlm import VLMError
 from .core.zones import Zone, zones_document
+from .history import decision_from_dict, decision_to_dict
 from .listener import AudioMonitor
 from .server import ServerMonitor
 from .snapshots import SnapshotStore
@@ -73,6 +75,7 @@ class CameraMonitor:
         subentry: ConfigSubentry,
         server: ServerMonitor,
         speech: SpeechEngine | None = None,
+        on_history: Callable[[], None] | None = None,
     ) -> None:
         """Prepare the camera; nothing runs before async_start()."""
         self.hass = hass
@@ -83,6 +86,7 @@ class CameraMonitor:
         self.interval = settings.interval
         self.alert_hold = settings.alert_hold
         self.server = server
+        self._on_history = on_history
         self.stats = VLMStats()
         self.repeats: RepeatMemory[Decision] = RepeatMemory(settings.repeat_window)
         self.analyzer = Analyzer(settings.motion, settings.zones, settings.fallback_interval)
@@ -105,6 +109,7 @@ class CameraMonitor:
                 store=self.snapshots,
                 signal_update=self.signal_update,
                 signal_speech=self.signal_speech,
+                on_history=self._history_changed,
             )
             if settings.has_audio and speech is not None
             else None
@@ -138,12 +143,13 @@ class CameraMonitor:
         self.vlm_failures_in_a_row = 0
 
         # Health: frames must keep arriving and keep being analysed.
-        self.watchdog = Watchdog(settings.interval)
+        self.watchdog = Watchdog(settings.interval, HealthConfig(stale_frame=settings.stale_after))
         self.last_analysed: float | None = None
         self.problem: str | None = None
         self.problem_cause: str | None = None
         self.restarts = 0
         self.abandoned_readers = 0
+        self._last_delivery: float | None = None
         self._watchdog_lock = asyncio.Lock()
         self._unsub_watchdog: CALLBACK_TYPE | None = None
         self._unsub_interval: CALLBACK_TYPE | None = None
@@ -230,7 +236,8 @@ class CameraMonitor:
         self._unsub_watchdog = async_track_time_interval(
             self.hass,
             self._async_on_watchdog,
-            timedelta(seconds=WATCHDOG_INTERVAL),
+            # Often enough to notice a frozen stream soon after `stale_after`.
+            timedelta(seconds=min(WATCHDOG_INTERVAL, max(1.0, self.settings.stale_after / 3))),
             name=f"{DOMAIN} watchdog {self.name}",
             cancel_on_shutdown=True,
         )
@@ -446,6 +453,7 @@ class CameraMonitor:
                 self.repeats.remember(result.fingerprint, now, decision)
         self.last_decision = decision
         self.decisions.append(decision)
+        self._history_changed()
         _LOGGER.debug(
             "Camera %s: %s by rule %s: %s",
             self.name,
@@ -479,6 +487,7 @@ class CameraMonitor:
         )
         self.last_decision = decision
         self.decisions.append(decision)
+        self._history_changed()
         await self._async_alert(result, decision)
         return decision
 
@@ -506,6 +515,7 @@ class CameraMonitor:
             "time": decision.time.isoformat(),
         }
         self.last_alert = payload
+        self._history_changed()
         self.alert_on = True
         if self.audio is not None:
             self.audio.async_visual_alert(decision.time)
@@ -523,14 +533,46 @@ class CameraMonitor:
         self.alert_on = False
         async_dispatcher_send(self.hass, self.signal_update)
 
+    # --------------------------------------------------------------- history
+    def history(self) -> dict[str, Any]:
+        """Return what should survive a restart: recent decisions and the last alert."""
+        return {
+            "decisions": [decision_to_dict(decision) for decision in self.decisions],
+            "last_alert": self.last_alert,
+            "last_transcript": self.audio.last if self.audio else None,
+        }
+
+    @callback
+    def async_restore(self, stored: dict[str, Any]) -> None:
+        """Take back what history() returned before a restart."""
+        for item in stored.get("decisions") or []:
+            try:
+                self.decisions.append(decision_from_dict(item, Decision))
+            except (KeyError, TypeError, ValueError, IndexError) as err:
+                _LOGGER.debug("Camera %s: skipping a stored decision: %s", self.name, err)
+        self.last_decision = self.decisions[-1] if self.decisions else None
+        self.last_alert = stored.get("last_alert")
+        if self.audio is not None and stored.get("last_transcript"):
+            self.audio.last = stored["last_transcript"]
+
+    def _history_changed(self) -> None:
+        if self._on_history is not None:
+            self._on_history()
+
     # ---------------------------------------------------------------- health
+    def _delivered(self) -> float | None:
+        """Return when every stream last delivered (time.monotonic()), across restarts."""
+        times = [reader.last_packet for reader in self.readers]
+        if all(value is not None for value in times):
+            newest = min(t for t in times if t is not None)
+            self._last_delivery = max(self._last_delivery or newest, newest)
+        return self._last_delivery
+
     @property
     def last_frame_age(self) -> float | None:
         """Return seconds since the stream last delivered (the slowest stream counts)."""
-        times = [reader.last_packet for reader in self.readers]
-        if any(value is None for value in times):
-            return None
-        return max(0.0, time.monotonic() - min(t for t in times if t is not None))
+        delivered = self._delivered()
+        return None if delivered is None else max(0.0, time.monotonic() - delivered)
 
     def _cause(self, problem: str) -> str:
         """Describe a problem for the owner, with the readers' last error (masked)."""
@@ -553,10 +595,13 @@ class CameraMonitor:
     async def _async_watch(self) -> None:
         """Check health once; restart, escalate or announce recovery."""
         async with self._watchdog_lock:
-            times = [reader.last_packet for reader in self.readers]
-            last_frame = None if any(t is None for t in times) else min(t for t in times if t)
+            analysed_reader = self.detect_reader or self.reader
+            decoded = analysed_reader.latest()
             verdict = self.watchdog.check(
-                time.monotonic(), last_frame=last_frame, last_analysed=self.last_analysed
+                time.monotonic(),
+                last_frame=self._delivered(),
+                last_analysed=self.last_analysed,
+                last_decoded=decoded.received if decoded is not None else None,
             )
             if verdict.problem is not None:
                 self.problem = verdict.problem

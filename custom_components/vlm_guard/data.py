@@ -13,6 +13,7 @@ from .core.vlm import VLMClient
 
 if TYPE_CHECKING:
     from .coordinator import CameraMonitor
+    from .history import History
     from .server import ServerMonitor
 
 
@@ -23,6 +24,7 @@ class VLMGuardData:
     client: VLMClient
     server: ServerMonitor
     cameras: dict[str, CameraMonitor] = field(default_factory=dict)
+    history: History | None = None
     loaded_config: Any = None
     """What the entry looked like when set up, zones left out (see live_config)."""
 

@@ -13,7 +13,9 @@ from .core.redact import mask_text, mask_url
 from .core.settings import CONF_DETECT_URL, CONF_RTSP_URL
 from .data import VLMGuardConfigEntry
 
-TO_REDACT = {CONF_API_KEY}
+# Camera URLs are shown with their credentials masked (the host helps support);
+# anything else secret is removed outright.
+TO_REDACT = {CONF_API_KEY, "password", "username"}
 
 
 def _decision(decision: Decision) -> dict[str, Any]:
@@ -29,6 +31,25 @@ def _decision(decision: Decision) -> dict[str, Any]:
         "raw_answer": decision.raw,
         "boxes": decision.boxes,
         "crop": decision.crop,
+    }
+
+
+def _audio(monitor: CameraMonitor) -> dict[str, Any] | None:
+    audio = monitor.audio
+    if audio is None:
+        return None
+    return {
+        "enabled": audio.enabled,
+        "engine": audio.engine.name,
+        "chunks": audio.chunker.chunks,
+        "silent_chunks": audio.chunker.silent,
+        "transcribed": audio.transcribed,
+        "no_speech": audio.no_speech,
+        "noise": audio.noise,
+        "alerts": audio.alerts,
+        "dropped": audio.dropped,
+        "failures": audio.failures,
+        "last": audio.last,
     }
 
 
@@ -48,12 +69,26 @@ def _camera(monitor: CameraMonitor, data: dict[str, Any]) -> dict[str, Any]:
                 "packets": reader.packets,
                 "decoded": reader.decoded,
                 "errors": reader.errors,
+                "decode_errors": reader.decode_errors,
                 "reconnects": reader.reconnects,
+                "has_audio": reader.has_audio,
+                "audio_codec": reader.audio_codec,
                 "last_error": mask_text(reader.last_error) if reader.last_error else None,
             }
             for reader in monitor.readers
         ],
         "alert_on": monitor.alert_on,
+        "health": {
+            "stream_connected": monitor.stream_connected,
+            "last_frame_age": monitor.last_frame_age,
+            "problem": monitor.problem,
+            "cause": monitor.problem_cause,
+            "restarts": monitor.restarts,
+            "abandoned_readers": monitor.abandoned_readers,
+            "escalated": monitor.watchdog.escalated,
+            "findings_skipped_while_busy": monitor.busy_skips,
+        },
+        "audio": _audio(monitor),
         "vlm": {
             "calls_today": monitor.stats.calls_today,
             "failures": monitor.stats.failures,
@@ -71,7 +106,7 @@ async def async_get_config_entry_diagnostics(
     """Return what support needs to understand this server entry and its cameras."""
     runtime = entry.runtime_data
     server = runtime.server
-    return {
+    report = {
         "entry": {
             "title": entry.title,
             "data": async_redact_data(dict(entry.data), TO_REDACT),
@@ -80,6 +115,7 @@ async def async_get_config_entry_diagnostics(
         "server": {
             "connected": server.connected,
             "last_error": server.last_error,
+            "failures_in_a_row": server.failures_in_a_row,
             "thinking_model": server.client.thinking,
             "vram": server.vram,
             "loaded_context": server.loaded_context,
@@ -91,3 +127,4 @@ async def async_get_config_entry_diagnostics(
             for subentry_id, monitor in runtime.cameras.items()
         },
     }
+    return async_redact_data(report, TO_REDACT)

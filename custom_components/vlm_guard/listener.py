@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from datetime import datetime
 import logging
 import time
@@ -46,6 +47,7 @@ class AudioMonitor:
         store: SnapshotStore,
         signal_update: str,
         signal_speech: str,
+        on_history: Callable[[], None] | None = None,
     ) -> None:
         """Prepare the listener; the camera's reader feeds it through `sink`."""
         self.hass = hass
@@ -56,6 +58,7 @@ class AudioMonitor:
         self._payload_base = payload_base
         self._signal_update = signal_update
         self._signal_speech = signal_speech
+        self._on_history = on_history
         self.chunker = AudioChunker(
             self._on_chunk,
             chunk_seconds=settings.chunk_seconds,
@@ -196,6 +199,8 @@ class AudioMonitor:
             "time": now.isoformat(),
         }
         self.last = record
+        if self._on_history is not None:
+            self._on_history()
         _LOGGER.debug("Camera %s heard %r (%s)", self.name, transcript.text, decision.reason)
         if decision.alert:
             self.alerts += 1

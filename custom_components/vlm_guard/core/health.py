@@ -63,16 +63,33 @@ class Watchdog:
         self._since = now
 
     def check(
-        self, now: float, *, last_frame: float | None, last_analysed: float | None
+        self,
+        now: float,
+        *,
+        last_frame: float | None,
+        last_analysed: float | None,
+        last_decoded: float | None = None,
     ) -> Verdict:
-        """Return what to do now; times are seconds on the caller's monotonic clock."""
-        since = self._since if self._since is not None else now
-        frame_age = now - max(last_frame or since, since)
-        analysed_age = now - max(last_analysed or since, since)
+        """Return what to do now; times are seconds on the caller's monotonic clock.
+
+        `last_frame` is when the stream last delivered anything, `last_decoded`
+        when a picture was last decoded for analysis (defaults to `last_frame`),
+        `last_analysed` when a picture was last analysed.
+        """
+        if self._since is None:
+            self._since = now
+        since = self._since
         flowing = last_frame is not None and last_frame > since
+        frame_age = now - last_frame if flowing and last_frame is not None else now - since
+        # How long pictures kept coming after the last one was analysed.
+        decoded = last_decoded if last_decoded is not None else last_frame
+        unanalysed = (decoded or since) - max(last_analysed or since, since)
         if frame_age > self.config.stale_frame:
             problem: str | None = PROBLEM_NO_FRAMES
-        elif flowing and analysed_age > self.config.stale_ticks * self.interval:
+        elif not flowing:
+            # Just (re)started, within the grace period: nothing is known yet.
+            return Verdict(Action.NONE, self.problem)
+        elif unanalysed > self.config.stale_ticks * self.interval:
             # The stream delivers but nothing looks at it: the analysis is stuck.
             problem = PROBLEM_NOT_ANALYSED
         else:

@@ -30,6 +30,8 @@ CONF_EXTRA_LOCATIONS: Final = "extra_locations"
 CONF_EXTRA_SUBJECTS: Final = "extra_subjects"
 CONF_EXTRA_LOOKALIKES: Final = "extra_lookalikes"
 DEFAULT_REPEAT_WINDOW: Final = 30.0
+CONF_STALE_AFTER: Final = "stale_after"
+DEFAULT_STALE_AFTER: Final = 20.0
 CONF_VLM_OUTAGE: Final = "vlm_outage"
 OUTAGE_CLOSED: Final = "fail_closed"
 OUTAGE_OPEN: Final = "fail_open"
@@ -128,6 +130,8 @@ class CameraSettings:
     prompt: str = DEFAULT_PROMPT
     repeat_window: float = DEFAULT_REPEAT_WINDOW
     phrases: VerdictPhrases = DEFAULT_PHRASES
+    stale_after: float = DEFAULT_STALE_AFTER
+    """Seconds without video before the watchdog restarts the stream."""
     vlm_outage: str = OUTAGE_CLOSED
     """What motion does while the VLM gives no usable answer: nothing, or alert unverified."""
     has_audio: bool = False
@@ -152,6 +156,7 @@ class CameraSettings:
                 subjects=phrase_list(vlm.get(CONF_EXTRA_SUBJECTS)),
                 shadows=phrase_list(vlm.get(CONF_EXTRA_LOOKALIKES)),
             ),
+            stale_after=float(data.get(CONF_STALE_AFTER, DEFAULT_STALE_AFTER)),
             vlm_outage=str(vlm.get(CONF_VLM_OUTAGE, OUTAGE_CLOSED)),
             has_audio=bool(data.get(CONF_HAS_AUDIO, False)),
             audio=AudioSettings.from_data(data.get(CONF_AUDIO)),

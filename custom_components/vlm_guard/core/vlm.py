@@ -94,13 +94,21 @@ class VLMClient(ABC):
         self.settings = settings
         # A burst of motion on many cameras queues here instead of piling onto the GPU.
         self._slots = asyncio.Semaphore(max(1, settings.max_concurrent))
+        self.pending = 0
+        """Questions asked and not answered yet: in flight plus waiting for a slot."""
+        self.max_pending = 0
         self.thinking = False
         """True when the model thinks before answering (then thinking is turned off)."""
 
     async def analyze(self, image_jpeg: bytes, prompt: str = DEFAULT_PROMPT) -> VLMAnswer:
         """Ask the model about one JPEG image; at most max_concurrent calls run at once."""
-        async with self._slots:
-            return await self._analyze(image_jpeg, prompt)
+        self.pending += 1
+        self.max_pending = max(self.max_pending, self.pending)
+        try:
+            async with self._slots:
+                return await self._analyze(image_jpeg, prompt)
+        finally:
+            self.pending -= 1
 
     async def model_info(self) -> ModelInfo | None:
         """Return what the server knows about the model, when its API tells."""
