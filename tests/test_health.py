@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 import subprocess
 import threading
@@ -126,14 +125,9 @@ async def test_unload_is_bounded_while_readers_hang(
     assert await _readers_gone(hass)
 
 
-async def test_damaged_video_is_counted_and_still_analysed(
-    hass: HomeAssistant,
-    vlm_server: StandInVLM,
-    rtsp_server: Callable[..., RtspServer],
-    tmp_path: Path,
-) -> None:
-    """Flipped bytes in the H.264: decode errors are counted; people are still seen."""
-    vlm_server.answer = "ALERT: a person walks into the room."
+@pytest.fixture
+def damaged(tmp_path: Path) -> Path:
+    """The person clip with flipped bytes in its H.264 slices."""
     # Keyframes 5 s apart, longer than the tick: every frame is decoded, as for
     # many cameras, so damaged P-frames reach the decoder.
     long_gop = tmp_path / "long-gop.mp4"
@@ -143,7 +137,15 @@ async def test_damaged_video_is_counted_and_still_analysed(
          str(long_gop)],
         check=True,
     )  # fmt: skip
-    damaged = corrupt_clip(long_gop, tmp_path / "damaged.mp4")
+    return corrupt_clip(long_gop, tmp_path / "damaged.mp4")
+
+
+async def test_damaged_video_is_counted_and_still_analysed(
+    hass: HomeAssistant, vlm_server: StandInVLM, damaged: Path
+) -> None:
+    """Flipped bytes in the H.264: decode errors are counted; people are still seen."""
+    vlm_server.answer = "ALERT: a person walks into the room."
+
     server = RtspServer(file=damaged)
     server.start()
     try:
