@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterator
+import logging
 from pathlib import Path
 import subprocess
 from typing import Any
 
 import aiohttp
-from homeassistant.core import HomeAssistant
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import MATCH_ALL
+from homeassistant.core import Event, HomeAssistant, callback
 import pytest
+
+from custom_components.vlm_guard.const import DOMAIN
+from custom_components.vlm_guard.diagnostics import async_get_config_entry_diagnostics
 
 from .harness.rtsp import RtspServer, footage
 from .harness.vlm_server import StandInVLM
@@ -31,6 +37,35 @@ def media_dir(hass: HomeAssistant, tmp_path: Path) -> Path:
     folder = tmp_path / "media"
     hass.config.media_dirs = {"local": str(folder)}
     return folder
+
+
+@pytest.fixture(autouse=True)
+async def no_password_anywhere(
+    hass: HomeAssistant, caplog: pytest.LogCaptureFixture
+) -> AsyncIterator[None]:
+    """Fail any test after which a camera password shows in a log line, event, state or diagnostics."""
+    seen: list[str] = []
+
+    @callback
+    def _record(event: Event[Any]) -> None:
+        seen.append(f"{event.event_type} {event.data!r}")
+
+    unsub = hass.bus.async_listen(MATCH_ALL, _record)
+    yield
+    unsub()
+    texts = list(seen)
+    formatter = logging.Formatter()
+    for when in ("setup", "call"):
+        for record in caplog.get_records(when):
+            texts.append(record.getMessage())
+            if record.exc_info:
+                texts.append(formatter.formatException(record.exc_info))
+    texts += [f"{state.state} {state.attributes!r}" for state in hass.states.async_all()]
+    for entry in hass.config_entries.async_entries(DOMAIN):
+        if entry.state is ConfigEntryState.LOADED:
+            texts.append(repr(await async_get_config_entry_diagnostics(hass, entry)))
+    leaks = [text[:300] for text in texts if CAMERA_PASSWORD in text]
+    assert not leaks, f"the camera password leaked: {leaks}"
 
 
 @pytest.fixture
