@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from custom_components.vlm_guard.const import DOMAIN, EVENT_ALERT, EVENT_HEALTH
+from custom_components.vlm_guard.diagnostics import async_get_config_entry_diagnostics
 
 from . import clips
 from .conftest import CAMERA_PASSWORD
@@ -264,3 +265,52 @@ async def test_flood_of_cameras_against_a_slow_vlm_stays_bounded(
         await hass.config_entries.async_unload(entry.entry_id)
     finally:
         server.stop()
+
+
+async def test_restart_keeps_zones_settings_and_alert_history(
+    hass: HomeAssistant, camera: RtspServer, vlm_server: StandInVLM
+) -> None:
+    """Unload and set up again from storage: zones, options and recent alerts are all back."""
+    vlm_server.answer = "ALERT: a man in a grey coat walks in."
+    alerts = _listen(hass, EVENT_ALERT)
+    entry = await add_server(hass, vlm_server)
+    subentry_id = await add_camera(
+        hass, entry, camera.url, alert_hold=120, vlm={"vlm_outage": "fail_open"}
+    )
+    monitor = entry.runtime_data.cameras[subentry_id]
+    camera_id = entity_id(hass, "camera", f"{subentry_id}_snapshot")
+    description_id = entity_id(hass, "sensor", f"{subentry_id}_description")
+    assert await wait_for(hass, lambda: monitor.stream_connected, 15)
+    await hass.async_block_till_done()
+    zones = [{"name": "street", "type": "exclude", "points": [[0, 0], [0.3, 0], [0.3, 0.2]]}]
+    await hass.services.async_call(
+        DOMAIN, "set_zones", {"entity_id": camera_id, "zones": zones}, blocking=True
+    )
+    assert await wait_for(hass, lambda: len(alerts) >= 2, 60)
+    before = [decision.time for decision in monitor.decisions]
+    last_alert = monitor.last_alert
+    assert last_alert is not None
+
+    await hass.config_entries.async_unload(entry.entry_id)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+    restored = entry.runtime_data.cameras[subentry_id]
+    assert restored is not monitor
+    assert [decision.time for decision in restored.decisions][: len(before)] == before
+    assert restored.last_alert == last_alert
+    assert restored.settings.vlm_outage == "fail_open"
+    assert restored.alert_hold == 120
+    report = await async_get_config_entry_diagnostics(hass, entry)
+    camera_report = report["cameras"][subentry_id]
+    assert len(camera_report["recent_decisions"]) >= len(before)
+    assert camera_report["health"]["restarts"] == 0
+    assert "***" in camera_report["settings"]["rtsp_url"]
+    assert await wait_for(hass, lambda: restored.stream_connected, 15)
+    await hass.async_block_till_done()
+    response = await hass.services.async_call(
+        DOMAIN, "get_zones", {"entity_id": camera_id}, blocking=True, return_response=True
+    )
+    assert response[camera_id]["zones"] == zones
+    assert hass.states.get(description_id).state == "a man in a grey coat walks in."
+    await hass.config_entries.async_unload(entry.entry_id)
