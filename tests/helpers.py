@@ -9,7 +9,7 @@ from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_NAME, CONF_URL
-from homeassistant.core import HomeAssistant
+from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import entity_registry as er
 
@@ -134,3 +134,20 @@ async def start_camera_reconfigure(
         (entry.entry_id, SUBENTRY_CAMERA),
         context={"source": "reconfigure", "subentry_id": subentry_id},
     )
+
+
+def wait_until(condition: Callable[[], bool], timeout: float, step: float = 0.05) -> bool:
+    """Wait (blocking, outside Home Assistant) until `condition` holds or `timeout` passes."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(step)
+    return condition()
+
+
+def listen(hass: HomeAssistant, event_type: str) -> list[Event[Any]]:
+    """Collect the bus events of one type, received on the event loop."""
+    events: list[Event[Any]] = []
+    hass.bus.async_listen(event_type, callback(lambda event: events.append(event)))
+    return events

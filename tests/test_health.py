@@ -6,9 +6,8 @@ from pathlib import Path
 import subprocess
 import threading
 import time
-from typing import Any
 
-from homeassistant.core import Event, HomeAssistant, callback
+from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
 import numpy as np
 import pytest
@@ -21,13 +20,7 @@ from .conftest import CAMERA_PASSWORD
 from .harness.faults import StallingProxy, corrupt_clip
 from .harness.rtsp import RtspServer, footage
 from .harness.vlm_server import StandInVLM
-from .helpers import add_camera, add_server, entity_id, wait_for
-
-
-def _listen(hass: HomeAssistant, event_type: str) -> list[Event[Any]]:
-    events: list[Event[Any]] = []
-    hass.bus.async_listen(event_type, callback(lambda event: events.append(event)))
-    return events
+from .helpers import add_camera, add_server, entity_id, listen, wait_for
 
 
 def _issue(hass: HomeAssistant, issue_id: str) -> ir.IssueEntry | None:
@@ -72,7 +65,7 @@ async def test_silent_camera_escalates_then_recovers(
     hass: HomeAssistant, camera: RtspServer, vlm_server: StandInVLM
 ) -> None:
     """A camera that stops sending: restarts, then a repair issue and an event; then recovery."""
-    health = _listen(hass, EVENT_HEALTH)
+    health = listen(hass, EVENT_HEALTH)
     entry = await add_server(hass, vlm_server)
     with StallingProxy.in_front_of(camera) as proxy:
         subentry_id = await add_camera(hass, entry, proxy.url, stale_after=3)
@@ -150,7 +143,7 @@ async def test_damaged_video_is_counted_and_still_analysed(
     server = RtspServer(file=damaged)
     server.start()
     try:
-        alerts = _listen(hass, EVENT_ALERT)
+        alerts = listen(hass, EVENT_ALERT)
         entry = await add_server(hass, vlm_server)
         subentry_id = await add_camera(hass, entry, server.url, vlm={"repeat_window": 0})
         monitor = entry.runtime_data.cameras[subentry_id]
@@ -175,7 +168,7 @@ async def test_vlm_outage_stays_quiet_and_tells_the_owner(
 ) -> None:
     """Fail-closed (the default): no alerts while the VLM fails, a repair issue, then recovery."""
     vlm_server.answer = "ALERT: a person walks into the room."
-    alerts = _listen(hass, EVENT_ALERT)
+    alerts = listen(hass, EVENT_ALERT)
     entry = await add_server(hass, vlm_server, timeout=2.0)
     port = vlm_server.port
     # Adding a camera reloads the entry, which needs the server: fail afterwards.
@@ -205,7 +198,7 @@ async def test_vlm_outage_fail_open_alerts_unverified(
     hass: HomeAssistant, camera: RtspServer, vlm_server: StandInVLM
 ) -> None:
     """Fail-open: motion alone alerts while the VLM is down, marked as not verified."""
-    alerts = _listen(hass, EVENT_ALERT)
+    alerts = listen(hass, EVENT_ALERT)
     entry = await add_server(hass, vlm_server)
     await add_camera(hass, entry, camera.url, vlm={"vlm_outage": "fail_open"})
     vlm_server.fail_always("http_500")
@@ -272,7 +265,7 @@ async def test_restart_keeps_zones_settings_and_alert_history(
 ) -> None:
     """Unload and set up again from storage: zones, options and recent alerts are all back."""
     vlm_server.answer = "ALERT: a man in a grey coat walks in."
-    alerts = _listen(hass, EVENT_ALERT)
+    alerts = listen(hass, EVENT_ALERT)
     entry = await add_server(hass, vlm_server)
     subentry_id = await add_camera(
         hass, entry, camera.url, alert_hold=120, vlm={"vlm_outage": "fail_open"}

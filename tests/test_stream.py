@@ -12,15 +12,7 @@ from custom_components.vlm_guard.core.stream import StreamReader, StreamStatus
 
 from .conftest import CAMERA_PASSWORD
 from .harness.rtsp import RtspServer, free_port
-
-
-def _wait(condition: Callable[[], bool], timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return condition()
+from .helpers import wait_until
 
 
 def test_probe_describes_the_stream(camera: RtspServer) -> None:
@@ -40,10 +32,10 @@ def test_reader_delivers_fresh_frames_and_stops(camera: RtspServer) -> None:
     reader = StreamReader(camera.url, name="test", on_status=statuses.append)
     reader.start()
     try:
-        assert _wait(lambda: reader.latest() is not None, 10)
+        assert wait_until(lambda: reader.latest() is not None, 10)
         first = reader.latest()
         assert first.image.width == 768
-        assert _wait(lambda: reader.latest().sequence > first.sequence + 5, 5)
+        assert wait_until(lambda: reader.latest().sequence > first.sequence + 5, 5)
         assert reader.connected
         assert statuses == [StreamStatus(True)]
     finally:
@@ -60,10 +52,10 @@ def test_reader_reconnects_after_server_restart(camera: RtspServer) -> None:
     )
     reader.start()
     try:
-        assert _wait(lambda: reader.latest() is not None, 10)
+        assert wait_until(lambda: reader.latest() is not None, 10)
         generation = reader.latest().generation
         camera.restart()
-        assert _wait(lambda: reader.latest().generation > generation, 20)
+        assert wait_until(lambda: reader.latest().generation > generation, 20)
         assert reader.reconnects >= 1
         assert reader.connected
         assert [status.connected for status in statuses][:3] == [True, False, True]
@@ -81,7 +73,7 @@ def test_reader_against_nothing_keeps_trying_and_stops_quickly(socket_enabled: N
     )
     reader.start()
     try:
-        assert _wait(lambda: reader.errors >= 2, 10)
+        assert wait_until(lambda: reader.errors >= 2, 10)
         assert reader.latest() is None
         assert not reader.connected
         assert CAMERA_PASSWORD not in (reader.last_error or "")
@@ -108,7 +100,7 @@ def test_reader_decodes_one_keyframe_per_tick(camera: RtspServer) -> None:
     reader = StreamReader(camera.url, name="test", tick_interval=2.0)
     reader.start()
     try:
-        assert _wait(lambda: reader.latest() is not None, 10)
+        assert wait_until(lambda: reader.latest() is not None, 10)
         fresh = _tick_for(reader, 8.0, 2.0)
         assert fresh == 4  # every tick had a new frame
         assert reader.keyframes_only
@@ -131,13 +123,14 @@ def test_reader_decodes_everything_when_keyframes_are_rare(
     reader = StreamReader(server.url, name="test", tick_interval=2.0)
     reader.start()
     try:
-        assert _wait(lambda: reader.keyframe_interval is not None, 20)
-        assert _wait(lambda: not reader.keyframes_only, 1)
+        assert wait_until(lambda: reader.keyframe_interval is not None, 20)
+        assert wait_until(lambda: not reader.keyframes_only, 1)
         packets, decoded = reader.packets, reader.decoded
         fresh = _tick_for(reader, 4.0, 1.0)
         assert fresh == 4
         assert reader.keyframe_interval == pytest.approx(4.8)
-        # Every packet read while ticking was decoded.
-        assert reader.decoded - decoded == reader.packets - packets
+        # Every packet read while ticking was decoded (the counters are read while
+        # the thread runs: one packet may be counted and not yet decoded).
+        assert abs((reader.decoded - decoded) - (reader.packets - packets)) <= 1
     finally:
         assert reader.stop(5)

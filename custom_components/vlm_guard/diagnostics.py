@@ -8,30 +8,15 @@ from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.const import CONF_API_KEY
 from homeassistant.core import HomeAssistant
 
-from .coordinator import CameraMonitor, Decision
+from .coordinator import CameraMonitor
 from .core.redact import mask_text, mask_url
 from .core.settings import CONF_DETECT_URL, CONF_RTSP_URL
 from .data import VLMGuardConfigEntry
+from .history import decision_to_dict
 
 # Camera URLs are shown with their credentials masked (the host helps support);
 # anything else secret is removed outright.
 TO_REDACT = {CONF_API_KEY, "password", "username"}
-
-
-def _decision(decision: Decision) -> dict[str, Any]:
-    return {
-        "time": decision.time.isoformat(),
-        "alert": decision.verdict.alert,
-        "rule": decision.verdict.rule,
-        "description": decision.verdict.description,
-        "reason": decision.reason,
-        "reused": decision.reused,
-        "model": decision.model,
-        "latency": round(decision.latency, 3),
-        "raw_answer": decision.raw,
-        "boxes": decision.boxes,
-        "crop": decision.crop,
-    }
 
 
 def _audio(monitor: CameraMonitor) -> dict[str, Any] | None:
@@ -96,7 +81,7 @@ def _camera(monitor: CameraMonitor, data: dict[str, Any]) -> dict[str, Any]:
             "reused": monitor.stats.reused,
             "average_latency": monitor.stats.average_latency,
         },
-        "recent_decisions": [_decision(d) for d in monitor.decisions],
+        "recent_decisions": [decision_to_dict(d) for d in monitor.decisions],
     }
 
 
