@@ -156,3 +156,28 @@ def test_chunker_resamples_what_it_passes_on() -> None:
     assert chunks[0].duration == pytest.approx(2.0, abs=0.01)
     assert chunks[0].samples.dtype == np.float32
     assert loudness_dbfs(chunks[0].samples) == pytest.approx(-13.5, abs=0.5)
+
+
+def test_clips_play_back_as_what_was_heard() -> None:
+    """The saved clip (OGG Opus, or WAV without libopus) holds the chunk's sound."""
+    import io
+    import wave
+
+    import av
+
+    from custom_components.vlm_guard.core.clip import encode_clip, encode_wav
+
+    tone = _tone(3.0, 0.5)
+    content, suffix = encode_clip(tone)
+    assert suffix == ".ogg"
+    with av.open(io.BytesIO(content)) as container:
+        stream = container.streams.audio[0]
+        assert stream.codec_context.name == "opus"
+        assert sum(frame.samples for frame in container.decode(stream)) / stream.rate == (
+            pytest.approx(3.0, abs=0.05)
+        )
+    with wave.open(io.BytesIO(encode_wav(tone))) as wav:
+        assert (wav.getnchannels(), wav.getframerate(), wav.getsampwidth()) == (1, SAMPLE_RATE, 2)
+        samples = np.frombuffer(wav.readframes(wav.getnframes()), "<i2")
+    assert len(samples) == len(tone)
+    assert np.abs(samples / 32767 - tone).max() < 1e-3
