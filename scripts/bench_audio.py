@@ -17,22 +17,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 from pathlib import Path
-import resource
 import statistics
 import subprocess
 import sys
 import time
 
+from bench_decode import CACHE, _cpu_seconds
+
 ROOT = Path(__file__).resolve().parents[1]
-CACHE = Path(os.environ.get("VLM_GUARD_CACHE", Path.home() / ".cache" / "vlm_guard")) / "bench"
 SENTENCE = "Hello, is anybody home? I have a parcel for you, please open the door."
-
-
-def _cpu_seconds() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
 
 
 # name: (sample rate, channels, what the RTSP server sends)

@@ -148,7 +148,8 @@ def test_stop_during_the_stream_probe_is_bounded_by_one_timeout(camera: RtspServ
 
 
 def test_stall_mid_stream_freezes_frames_until_reconnected(camera: RtspServer) -> None:
-    """The camera goes silent mid-stream: no new frames, disconnected, then fresh frames again."""
+    """The camera goes silent mid-stream: no new frames, disconnected within one read timeout,
+    then fresh frames again."""
     statuses: list[StreamStatus] = []
     with StallingProxy.in_front_of(camera) as proxy:
         reader = _reader(proxy.url, statuses)
@@ -168,7 +169,7 @@ def test_stall_mid_stream_freezes_frames_until_reconnected(camera: RtspServer) -
             assert _sequence(reader) - frozen <= 2
             assert not reader.connected
             assert statuses[-1].error
-            assert detected_after < 2 * READ_TIMEOUT + 1.5
+            assert detected_after < READ_TIMEOUT + 0.75
             assert proxy.swallowed > 0
             proxy.resume()
             assert wait_until(lambda: reader.latest().generation > generation, 10)
@@ -182,23 +183,6 @@ def test_stall_mid_stream_freezes_frames_until_reconnected(camera: RtspServer) -
             assert proxy.open_connections == 1
         finally:
             _stop_timed(reader)
-
-
-def test_frozen_stream_is_noticed_within_the_read_timeout(camera: RtspServer) -> None:
-    """A camera that goes silent is reported disconnected one read timeout later."""
-    statuses: list[StreamStatus] = []
-    with StallingProxy.in_front_of(camera) as proxy:
-        reader = _reader(proxy.url, statuses)
-        reader.start()
-        try:
-            assert wait_until(lambda: _sequence(reader) > 5, 10)
-            proxy.stall()
-            stalled_at = time.monotonic()
-            assert wait_until(lambda: not statuses[-1].connected, 12)
-            detected_after = time.monotonic() - stalled_at
-        finally:
-            _stop_timed(reader)
-        assert detected_after < READ_TIMEOUT + 0.75
 
 
 def test_dropped_connection_reconnects_without_waiting_for_a_timeout(

@@ -104,9 +104,7 @@ class SttEntityEngine:
 
     async def async_transcribe(self, chunk: AudioChunk) -> Transcript:
         """Send the chunk as 16-bit PCM once voice detection finds speech in it."""
-        speech = await self.hass.async_add_executor_job(
-            self.vad.transcriber.speech_seconds, chunk.samples
-        )
+        speech, pcm = await self.hass.async_add_executor_job(_speech_and_pcm, self.vad, chunk)
         if speech <= 0.0:
             return Transcript("", STT_LANGUAGE, 0.0, chunk.duration, 0.0, 0.0)
         entity = stt.async_get_speech_to_text_entity(self.hass, self.entity_id)
@@ -122,7 +120,6 @@ class SttEntityEngine:
             sample_rate=stt.AudioSampleRates.SAMPLERATE_16000,
             channel=stt.AudioChannels.CHANNEL_MONO,
         )
-        pcm = (chunk.samples.clip(-1.0, 1.0) * 32767).astype("<i2").tobytes()
 
         async def _stream() -> AsyncIterator[bytes]:
             for start in range(0, len(pcm), STT_CHUNK_BYTES):
@@ -142,6 +139,14 @@ class SttEntityEngine:
             speech,
             time.monotonic() - started,
         )
+
+
+def _speech_and_pcm(vad: SharedModel, chunk: AudioChunk) -> tuple[float, bytes]:
+    """Find the speech in a chunk and, if any, its 16-bit PCM (blocking, in a worker)."""
+    speech = vad.transcriber.speech_seconds(chunk.samples)
+    if speech <= 0.0:
+        return speech, b""
+    return speech, (chunk.samples.clip(-1.0, 1.0) * 32767).astype("<i2").tobytes()
 
 
 def create_engine(hass: HomeAssistant, options: Mapping[str, Any]) -> SpeechEngine:
