@@ -381,7 +381,6 @@ class CameraMonitor:
             self._async_judge_quietly(result, result.image_jpeg, result.reason),
             name=f"{DOMAIN} judge {self.name}",
         )
-        return
 
     async def _async_judge_quietly(
         self, result: TickResult, image: bytes, reason: str
