@@ -19,6 +19,7 @@ from custom_components.vlm_guard.core.speech import (
     REASON_URGENT,
     REASON_VISUAL_ALERT,
     SpeechRules,
+    gate_open,
     judge_transcript,
 )
 
@@ -40,7 +41,7 @@ from custom_components.vlm_guard.core.speech import (
 )
 def test_whisper_noise_never_alerts(text: str) -> None:
     """Hallucinations and annotations are dropped, even right after a visual alert."""
-    decision = judge_transcript(text, now=10.0, last_visual_alert=5.0)
+    decision = judge_transcript(text, heard_from=10.0, visual_alerts=[5.0])
     assert not decision.alert
     assert decision.reason in (REASON_NOISE, REASON_EMPTY)
 
@@ -57,7 +58,7 @@ def test_whisper_noise_never_alerts(text: str) -> None:
 )
 def test_urgent_words_bypass_the_gate(text: str, expected: tuple[str, ...]) -> None:
     """An urgent sentence alerts with no visual alert at all and names its words."""
-    decision = judge_transcript(text, now=1000.0, last_visual_alert=None)
+    decision = judge_transcript(text, heard_from=1000.0)
     assert decision.alert
     assert decision.urgent
     assert decision.reason == REASON_URGENT
@@ -67,7 +68,7 @@ def test_urgent_words_bypass_the_gate(text: str, expected: tuple[str, ...]) -> N
 def test_urgent_words_match_whole_words_only() -> None:
     """'fireplace' or 'helpful' is not an urgent word."""
     decision = judge_transcript(
-        "The fireplace was helpful tonight", now=0.0, last_visual_alert=None
+        "The fireplace was helpful tonight", heard_from=0.0
     )
     assert not decision.alert
     assert decision.reason == REASON_NO_VISUAL_ALERT
@@ -76,31 +77,54 @@ def test_urgent_words_match_whole_words_only() -> None:
 def test_plain_speech_needs_a_recent_visual_alert() -> None:
     """Chatter alerts only within the window after a confirmed visual alert."""
     text = "Is anybody home? I have a parcel for number twelve."
-    assert not judge_transcript(text, now=500.0, last_visual_alert=None).alert
-    inside = judge_transcript(text, now=500.0, last_visual_alert=400.0, window=120.0)
+    assert not judge_transcript(text, heard_from=500.0).alert
+    inside = judge_transcript(text, heard_from=500.0, visual_alerts=[400.0], window=120.0)
     assert inside.alert
     assert inside.gated
     assert not inside.urgent
     assert inside.reason == REASON_VISUAL_ALERT
-    outside = judge_transcript(text, now=521.0, last_visual_alert=400.0, window=120.0)
+    outside = judge_transcript(text, heard_from=521.0, visual_alerts=[400.0], window=120.0)
     assert not outside.alert
     assert outside.reason == REASON_NO_VISUAL_ALERT
+
+
+def test_the_gate_counts_from_when_speech_was_heard() -> None:
+    """Speech heard during an alert passes, however late its transcription finishes."""
+    text = "Is anybody home? I have a parcel for number twelve."
+    # Heard from 95 s to 110 s; the visual alert came at 100 s, mid-chunk.
+    during = judge_transcript(
+        text, heard_from=95.0, heard_until=110.0, visual_alerts=[100.0], window=120.0
+    )
+    assert during.gated
+    # Heard entirely before the visual alert: not news yet.
+    before = judge_transcript(
+        text, heard_from=80.0, heard_until=95.0, visual_alerts=[100.0], window=120.0
+    )
+    assert not before.alert
+    # A later alert does not hide an earlier one whose window the speech falls in.
+    both = judge_transcript(
+        text, heard_from=130.0, heard_until=145.0, visual_alerts=[100.0, 300.0], window=60.0
+    )
+    assert both.gated
+    assert gate_open([100.0], 220.0, 235.0, 120.0) is True
+    assert gate_open([100.0], 220.5, 235.0, 120.0) is False
+    assert gate_open([], 0.0, 10.0, 120.0) is False
 
 
 def test_a_cameras_own_phrases() -> None:
     """Extra urgent words alert; extra noise phrases are dropped."""
     rules = SpeechRules.build(extra_urgent=["open the gate"], extra_noise=["ice cream truck"])
     assert judge_transcript(
-        "Open the gate now", now=0.0, last_visual_alert=None, rules=rules
+        "Open the gate now", heard_from=0.0, rules=rules
     ).urgent
-    noise = judge_transcript("Ice cream truck!", now=1.0, last_visual_alert=0.0, rules=rules)
+    noise = judge_transcript("Ice cream truck!", heard_from=1.0, visual_alerts=[0.0], rules=rules)
     assert noise.reason == REASON_NOISE
 
 
 @given(st.text())
 def test_any_text_is_judged_without_error(text: str) -> None:
     """Whatever the model returns, a decision comes back."""
-    decision = judge_transcript(text, now=1.0, last_visual_alert=0.5)
+    decision = judge_transcript(text, heard_from=1.0, visual_alerts=[0.5])
     assert decision.alert in (True, False)
 
 

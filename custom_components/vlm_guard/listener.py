@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections import deque
 from collections.abc import Callable
 from datetime import datetime
 import logging
@@ -31,6 +32,10 @@ from .snapshots import SnapshotStore
 from .transcribers import SpeechEngine
 
 _LOGGER = logging.getLogger(__name__)
+
+# Visual alerts remembered for the gate: speech waiting for a slow model may
+# belong to an alert older than the newest one.
+VISUAL_ALERTS_KEPT = 32
 
 
 class AudioMonitor:
@@ -66,7 +71,8 @@ class AudioMonitor:
         )
         self.enabled = True
         self.last: dict[str, Any] | None = None
-        self.last_visual_alert: datetime | None = None
+        self.visual_alerts: deque[float] = deque(maxlen=VISUAL_ALERTS_KEPT)
+        """Times (time.time()) of the camera's recent confirmed visual alerts."""
         self.transcribed = 0
         self.no_speech = 0
         self.noise = 0
@@ -102,7 +108,7 @@ class AudioMonitor:
     @callback
     def async_visual_alert(self, when: datetime) -> None:
         """Open the gate: speech soon after a confirmed visual alert is news."""
-        self.last_visual_alert = when
+        self.visual_alerts.append(when.timestamp())
 
     @callback
     def _async_offer(self, chunk: AudioChunk) -> None:
@@ -165,11 +171,13 @@ class AudioMonitor:
             return
         self.transcribed += 1
         now = dt_util.utcnow()
-        gate = self.last_visual_alert
+        # The gate counts from when the words were heard: a slow model or a
+        # queue must not close it on speech heard during an alert.
         decision = judge_transcript(
             transcript.text,
-            now=now.timestamp(),
-            last_visual_alert=gate.timestamp() if gate else None,
+            heard_from=chunk.started,
+            heard_until=chunk.started + chunk.duration,
+            visual_alerts=self.visual_alerts,
             window=self.settings.gate_window,
             rules=self.settings.rules,
         )

@@ -152,15 +152,34 @@ class SpeechDecision:
     urgent_words: tuple[str, ...] = ()
 
 
+def gate_open(
+    visual_alerts: Iterable[float], heard_from: float, heard_until: float, window: float
+) -> bool:
+    """Return True when speech heard in [heard_from, heard_until] follows a visual alert.
+
+    The gate is measured from when the words were heard, not from when their
+    transcription finished: a slow model or a queue must not close it. Speech
+    overlapping the `window` seconds after any confirmed visual alert passes.
+    """
+    return any(
+        alert <= heard_until and heard_from - alert <= window for alert in visual_alerts
+    )
+
+
 def judge_transcript(
     text: str,
     *,
-    now: float,
-    last_visual_alert: float | None,
+    heard_from: float,
+    heard_until: float | None = None,
+    visual_alerts: Iterable[float] = (),
     window: float = DEFAULT_GATE_WINDOW,
     rules: SpeechRules = DEFAULT_RULES,
 ) -> SpeechDecision:
-    """Judge a transcript heard at `now` (seconds, same clock as `last_visual_alert`)."""
+    """Judge a transcript of sound heard from `heard_from` to `heard_until`.
+
+    Times are seconds on the same clock as `visual_alerts`, the times of the
+    camera's recent confirmed visual alerts.
+    """
     sequence = words(text)
     if not sequence:
         return SpeechDecision(False, False, False, REASON_EMPTY)
@@ -169,6 +188,7 @@ def judge_transcript(
         return SpeechDecision(False, False, False, REASON_NOISE)
     if found:
         return SpeechDecision(True, True, False, REASON_URGENT, found)
-    if last_visual_alert is not None and 0.0 <= now - last_visual_alert <= window:
+    until = heard_from if heard_until is None else heard_until
+    if gate_open(visual_alerts, heard_from, until, window):
         return SpeechDecision(True, False, True, REASON_VISUAL_ALERT)
     return SpeechDecision(False, False, False, REASON_NO_VISUAL_ALERT)
