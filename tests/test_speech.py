@@ -67,9 +67,7 @@ def test_urgent_words_bypass_the_gate(text: str, expected: tuple[str, ...]) -> N
 
 def test_urgent_words_match_whole_words_only() -> None:
     """'fireplace' or 'helpful' is not an urgent word."""
-    decision = judge_transcript(
-        "The fireplace was helpful tonight", heard_from=0.0
-    )
+    decision = judge_transcript("The fireplace was helpful tonight", heard_from=0.0)
     assert not decision.alert
     assert decision.reason == REASON_NO_VISUAL_ALERT
 
@@ -114,9 +112,7 @@ def test_the_gate_counts_from_when_speech_was_heard() -> None:
 def test_a_cameras_own_phrases() -> None:
     """Extra urgent words alert; extra noise phrases are dropped."""
     rules = SpeechRules.build(extra_urgent=["open the gate"], extra_noise=["ice cream truck"])
-    assert judge_transcript(
-        "Open the gate now", heard_from=0.0, rules=rules
-    ).urgent
+    assert judge_transcript("Open the gate now", heard_from=0.0, rules=rules).urgent
     noise = judge_transcript("Ice cream truck!", heard_from=1.0, visual_alerts=[0.0], rules=rules)
     assert noise.reason == REASON_NOISE
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
 from datetime import timedelta
+from unittest.mock import PropertyMock, patch
 
 import aiohttp
 from homeassistant.core import HomeAssistant
@@ -86,8 +88,22 @@ def test_prompt_with_context() -> None:
     assert prompt.endswith("About this camera and property: The road beyond the gate is public.")
 
 
+@pytest.fixture
+def entity_registry_enabled_by_default() -> Iterator[None]:
+    """Enable the entities that are off by default (as Home Assistant's own tests do)."""
+    with patch(
+        "homeassistant.helpers.entity.Entity.entity_registry_enabled_default",
+        new_callable=PropertyMock,
+        return_value=True,
+    ):
+        yield
+
+
 async def test_camera_prompt_stats_and_repeats(
-    hass: HomeAssistant, camera: RtspServer, vlm_server: StandInVLM
+    hass: HomeAssistant,
+    camera: RtspServer,
+    vlm_server: StandInVLM,
+    entity_registry_enabled_by_default: None,
 ) -> None:
     """The camera's own question and context reach the VLM; stats sensors count the calls."""
     entry = await add_server(hass, vlm_server)

@@ -9,7 +9,7 @@ from typing import Any
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import CONF_API_KEY, CONF_URL, EVENT_HOMEASSISTANT_STOP
 from homeassistant.core import Event, HomeAssistant
-from homeassistant.exceptions import ConfigEntryError, ConfigEntryNotReady
+from homeassistant.exceptions import ConfigEntryAuthFailed, ConfigEntryError, ConfigEntryNotReady
 from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.typing import ConfigType
@@ -41,9 +41,10 @@ from .core.vlm import (
 )
 from .data import VLMGuardConfigEntry, VLMGuardData, live_config
 from .history import History
+from .repairs import async_clear_issues_of
 from .server import ServerMonitor
 from .services import async_setup_services
-from .transcribers import create_engine
+from .transcribers import create_engine, release_models
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
@@ -78,7 +79,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: VLMGuardConfigEntry) -> 
     try:
         models = await client.list_models()
     except VLMAuthError as err:
-        raise ConfigEntryError(
+        raise ConfigEntryAuthFailed(
             translation_domain=DOMAIN,
             translation_key="invalid_auth",
             translation_placeholders={"error": str(err)},
@@ -106,12 +107,12 @@ async def async_setup_entry(hass: HomeAssistant, entry: VLMGuardConfigEntry) -> 
     stored = await history.async_load()
     for subentry in entry.subentries.values():
         if subentry.subentry_type == SUBENTRY_CAMERA:
-            camera = CameraMonitor(
-                hass, entry.entry_id, subentry, server, speech, history.async_changed
-            )
+            camera = CameraMonitor(hass, entry, subentry, server, speech, history.async_changed)
             camera.async_restore(stored.get(subentry.subentry_id) or {})
             data.cameras[subentry.subentry_id] = camera
-    history.async_track(data.cameras)
+    history.async_track(
+        lambda: {subentry_id: camera.history() for subentry_id, camera in data.cameras.items()}
+    )
     entry.runtime_data = data
 
     dr.async_get(hass).async_get_or_create(
@@ -150,6 +151,7 @@ def _fallback_server(hass: HomeAssistant, entry: VLMGuardConfigEntry) -> ServerM
 
 async def _async_stop(data: VLMGuardData) -> None:
     data.server.async_stop()
+    async_clear_issues_of(data.server.hass, data.server.entry_id)
     # Stop the cameras together: each waits a bounded time for its reader thread.
     await asyncio.gather(*(camera.async_stop() for camera in data.cameras.values()))
     if data.history is not None:
@@ -176,4 +178,23 @@ async def async_remove_entry(hass: HomeAssistant, entry: VLMGuardConfigEntry) ->
 async def async_unload_entry(hass: HomeAssistant, entry: VLMGuardConfigEntry) -> bool:
     """Stop every camera and the server check, then unload the platforms."""
     await _async_stop(entry.runtime_data)
-    return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+    unloaded = await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+    if not any(
+        other.state is ConfigEntryState.LOADED
+        for other in hass.config_entries.async_entries(DOMAIN)
+        if other.entry_id != entry.entry_id
+    ):
+        # The last server entry is gone: free the shared speech model's memory.
+        release_models(hass)
+    return unloaded
+
+
+async def async_remove_config_entry_device(
+    hass: HomeAssistant, entry: VLMGuardConfigEntry, device: dr.DeviceEntry
+) -> bool:
+    """Let the owner delete a camera's device only once its camera is gone."""
+    return not any(
+        identifier[0] == DOMAIN
+        and (identifier[1] == entry.entry_id or identifier[1] in entry.subentries)
+        for identifier in device.identifiers
+    )

@@ -1,6 +1,10 @@
-"""Binary sensors: the camera's alert and the VLM server's connectivity."""
+"""Binary sensors: the camera's alert and health, the VLM server's connectivity."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from homeassistant.components.binary_sensor import (
     BinarySensorDeviceClass,
@@ -13,25 +17,69 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import CameraMonitor
 from .data import VLMGuardConfigEntry
-from .entity import VLMGuardCameraEntity, VLMGuardServerEntity
-from .server import ServerMonitor
+from .entity import (
+    CameraEntityDescription,
+    VLMGuardCameraEntity,
+    VLMGuardServerEntity,
+    async_add_camera_entities,
+)
 
 PARALLEL_UPDATES = 0
 
-ALERT = BinarySensorEntityDescription(key="alert", translation_key="alert")
-STREAM = BinarySensorEntityDescription(
-    key="stream",
-    translation_key="stream",
-    device_class=BinarySensorDeviceClass.CONNECTIVITY,
-    entity_category=EntityCategory.DIAGNOSTIC,
+
+@dataclass(frozen=True, kw_only=True)
+class CameraBinarySensorDescription(BinarySensorEntityDescription, CameraEntityDescription):
+    """A yes/no fact about a camera, with the attributes that explain it."""
+
+    is_on_fn: Callable[[CameraMonitor], bool]
+    attributes_fn: Callable[[CameraMonitor], dict[str, Any] | None] = lambda _monitor: None
+
+
+def _alert_attributes(monitor: CameraMonitor) -> dict[str, Any] | None:
+    last = monitor.last_alert
+    if last is None:
+        return None
+    keys = ("description", "rule", "time", "snapshot_path")
+    return {key: last.get(key) for key in keys}
+
+
+def _problem_attributes(monitor: CameraMonitor) -> dict[str, Any]:
+    readers = monitor.readers
+    return {
+        "cause": monitor.health.problem_cause,
+        "restarts": monitor.health.restarts,
+        "abandoned_readers": monitor.health.abandoned_readers,
+        "reconnects": sum(reader.reconnects for reader in readers),
+        "decode_errors": sum(reader.decode_errors for reader in readers),
+        "vlm_failures": monitor.stats.failures,
+    }
+
+
+CAMERA_SENSORS: tuple[CameraBinarySensorDescription, ...] = (
+    CameraBinarySensorDescription(
+        key="alert",
+        translation_key="alert",
+        is_on_fn=lambda monitor: monitor.alert_on,
+        attributes_fn=_alert_attributes,
+    ),
+    CameraBinarySensorDescription(
+        key="stream",
+        translation_key="stream",
+        device_class=BinarySensorDeviceClass.CONNECTIVITY,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        is_on_fn=lambda monitor: monitor.stream_connected,
+    ),
+    CameraBinarySensorDescription(
+        key="problem",
+        translation_key="problem",
+        device_class=BinarySensorDeviceClass.PROBLEM,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        is_on_fn=lambda monitor: monitor.problem is not None,
+        attributes_fn=_problem_attributes,
+    ),
 )
-PROBLEM = BinarySensorEntityDescription(
-    key="problem",
-    translation_key="problem",
-    device_class=BinarySensorDeviceClass.PROBLEM,
-    entity_category=EntityCategory.DIAGNOSTIC,
-)
-SERVER = BinarySensorEntityDescription(
+
+SERVER_CONNECTED = BinarySensorEntityDescription(
     key="server_connected",
     translation_key="server_connected",
     device_class=BinarySensorDeviceClass.CONNECTIVITY,
@@ -44,52 +92,29 @@ async def async_setup_entry(
     entry: VLMGuardConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the server's connectivity and one alert sensor per camera."""
-    data = entry.runtime_data
-    async_add_entities([ServerConnectedSensor(data.server, SERVER)])
-    for subentry_id, monitor in data.cameras.items():
-        async_add_entities(
-            [
-                AlertSensor(monitor, ALERT),
-                StreamSensor(monitor, STREAM),
-                ProblemSensor(monitor, PROBLEM),
-            ],
-            config_subentry_id=subentry_id,
-        )
+    """Add the server's connectivity and each camera's alert and health sensors."""
+    async_add_entities([ServerConnectedSensor(entry.runtime_data.server, SERVER_CONNECTED)])
+    async_add_camera_entities(entry, async_add_entities, CAMERA_SENSORS, CameraBinarySensor)
 
 
-class AlertSensor(VLMGuardCameraEntity, BinarySensorEntity):
-    """On while a confirmed alert is held (hold time after the last ALERT)."""
+class CameraBinarySensor(VLMGuardCameraEntity, BinarySensorEntity):
+    """A camera's alert (held after the last ALERT), stream or problem."""
 
-    def __init__(self, monitor: CameraMonitor, description: BinarySensorEntityDescription) -> None:
-        """Create the alert sensor of a camera."""
-        super().__init__(monitor, description)
+    entity_description: CameraBinarySensorDescription
 
     @property
     def is_on(self) -> bool:
-        """Return True while the alert is held."""
-        return self.monitor.alert_on
+        """Return the fact."""
+        return self.entity_description.is_on_fn(self.monitor)
 
     @property
-    def extra_state_attributes(self) -> dict[str, object] | None:
-        """Return the description and time of the last alert."""
-        last = self.monitor.last_alert
-        if last is None:
-            return None
-        return {
-            "description": last["description"],
-            "rule": last["rule"],
-            "time": last["time"],
-            "snapshot_path": last["snapshot_path"],
-        }
+    def extra_state_attributes(self) -> dict[str, Any] | None:
+        """Return what explains it."""
+        return self.entity_description.attributes_fn(self.monitor)
 
 
 class ServerConnectedSensor(VLMGuardServerEntity, BinarySensorEntity):
     """On while the VLM server answers."""
-
-    def __init__(self, server: ServerMonitor, description: BinarySensorEntityDescription) -> None:
-        """Create the connectivity sensor of the server."""
-        super().__init__(server, description)
 
     @property
     def is_on(self) -> bool:
@@ -100,34 +125,3 @@ class ServerConnectedSensor(VLMGuardServerEntity, BinarySensorEntity):
     def extra_state_attributes(self) -> dict[str, object] | None:
         """Return why the server is unreachable, when it is."""
         return {"last_error": self.server.last_error} if self.server.last_error else None
-
-
-class StreamSensor(VLMGuardCameraEntity, BinarySensorEntity):
-    """On while every stream of the camera delivers video."""
-
-    @property
-    def is_on(self) -> bool:
-        """Return True while connected."""
-        return self.monitor.stream_connected
-
-
-class ProblemSensor(VLMGuardCameraEntity, BinarySensorEntity):
-    """On while the watchdog finds the camera is not watching; the cause is an attribute."""
-
-    @property
-    def is_on(self) -> bool:
-        """Return True while frames stop arriving or stop being analysed."""
-        return self.monitor.problem is not None
-
-    @property
-    def extra_state_attributes(self) -> dict[str, object]:
-        """Return the cause and the stream counters."""
-        readers = self.monitor.readers
-        return {
-            "cause": self.monitor.problem_cause,
-            "restarts": self.monitor.restarts,
-            "abandoned_readers": self.monitor.abandoned_readers,
-            "reconnects": sum(reader.reconnects for reader in readers),
-            "decode_errors": sum(reader.decode_errors for reader in readers),
-            "vlm_failures": self.monitor.stats.failures,
-        }

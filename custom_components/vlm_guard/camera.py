@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from homeassistant.components.camera import Camera, CameraEntityDescription, CameraEntityFeature
@@ -13,11 +14,21 @@ from .const import DOMAIN
 from .coordinator import CameraMonitor
 from .core.zones import ZoneError, parse_zones, zones_document
 from .data import VLMGuardConfigEntry
-from .entity import VLMGuardCameraEntity
+from .entity import (
+    CameraEntityDescription as VLMGuardDescription,
+    VLMGuardCameraEntity,
+    async_add_camera_entities,
+)
 
 PARALLEL_UPDATES = 0
 
-SNAPSHOT = CameraEntityDescription(key="snapshot", translation_key="snapshot")
+
+@dataclass(frozen=True, kw_only=True)
+class SnapshotDescription(CameraEntityDescription, VLMGuardDescription):
+    """The camera entity of a VLM Guard camera."""
+
+
+SNAPSHOT = SnapshotDescription(key="snapshot", translation_key="snapshot")
 
 
 async def async_setup_entry(
@@ -26,8 +37,7 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add one snapshot camera per camera."""
-    for subentry_id, monitor in entry.runtime_data.cameras.items():
-        async_add_entities([SnapshotCamera(monitor, SNAPSHOT)], config_subentry_id=subentry_id)
+    async_add_camera_entities(entry, async_add_entities, [SNAPSHOT], SnapshotCamera)
 
 
 class SnapshotCamera(VLMGuardCameraEntity, Camera):

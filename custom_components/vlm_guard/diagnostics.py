@@ -5,14 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from homeassistant.components.diagnostics import async_redact_data
-from homeassistant.const import CONF_API_KEY
+from homeassistant.const import CONF_API_KEY, CONF_URL
 from homeassistant.core import HomeAssistant
 
 from .coordinator import CameraMonitor
 from .core.redact import mask_text, mask_url
 from .core.settings import CONF_DETECT_URL, CONF_RTSP_URL
 from .data import VLMGuardConfigEntry
-from .history import decision_to_dict
 
 # Camera URLs are shown with their credentials masked (the host helps support);
 # anything else secret is removed outright.
@@ -65,12 +64,12 @@ def _camera(monitor: CameraMonitor, data: dict[str, Any]) -> dict[str, Any]:
         "alert_on": monitor.alert_on,
         "health": {
             "stream_connected": monitor.stream_connected,
-            "last_frame_age": monitor.last_frame_age,
-            "problem": monitor.problem,
-            "cause": monitor.problem_cause,
-            "restarts": monitor.restarts,
-            "abandoned_readers": monitor.abandoned_readers,
-            "escalated": monitor.watchdog.escalated,
+            "last_frame_age": monitor.health.last_frame_age,
+            "problem": monitor.health.problem,
+            "cause": monitor.health.problem_cause,
+            "restarts": monitor.health.restarts,
+            "abandoned_readers": monitor.health.abandoned_readers,
+            "escalated": monitor.health.watchdog.escalated,
             "findings_skipped_while_busy": monitor.busy_skips,
         },
         "audio": _audio(monitor),
@@ -81,7 +80,7 @@ def _camera(monitor: CameraMonitor, data: dict[str, Any]) -> dict[str, Any]:
             "reused": monitor.stats.reused,
             "average_latency": monitor.stats.average_latency,
         },
-        "recent_decisions": [decision_to_dict(d) for d in monitor.decisions],
+        "recent_decisions": monitor.decisions.dump(),
     }
 
 
@@ -94,12 +93,19 @@ async def async_get_config_entry_diagnostics(
     report = {
         "entry": {
             "title": entry.title,
-            "data": async_redact_data(dict(entry.data), TO_REDACT),
+            "data": async_redact_data(
+                {
+                    key: mask_url(str(value)) if key == CONF_URL else value
+                    for key, value in entry.data.items()
+                },
+                TO_REDACT,
+            ),
             "options": dict(entry.options),
         },
         "server": {
             "connected": server.connected,
-            "last_error": server.last_error,
+            "url": server.client.display_url,
+            "last_error": mask_text(server.last_error) if server.last_error else None,
             "failures_in_a_row": server.failures_in_a_row,
             "thinking_model": server.client.thinking,
             "vram": server.vram,

@@ -2,14 +2,45 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
 from homeassistant.core import callback
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity import Entity, EntityDescription
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .const import DOMAIN
 from .coordinator import CameraMonitor
+from .data import VLMGuardConfigEntry
 from .server import ServerMonitor
+
+
+@dataclass(frozen=True, kw_only=True)
+class CameraEntityDescription(EntityDescription):
+    """What every camera entity description adds: which cameras have the entity."""
+
+    supported_fn: Callable[[CameraMonitor], bool] = lambda _monitor: True
+
+
+@callback
+def async_add_camera_entities[D: CameraEntityDescription](
+    entry: VLMGuardConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+    descriptions: Iterable[D],
+    factory: Callable[[CameraMonitor, D], Entity],
+) -> None:
+    """Add each camera's entities of a platform, on the camera's own subentry."""
+    descriptions = tuple(descriptions)
+    for subentry_id, monitor in entry.runtime_data.cameras.items():
+        entities = [
+            factory(monitor, description)
+            for description in descriptions
+            if description.supported_fn(monitor)
+        ]
+        if entities:
+            async_add_entities(entities, config_subentry_id=subentry_id)
 
 
 class VLMGuardCameraEntity(Entity):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from homeassistant.components.event import EventEntity, EventEntityDescription
@@ -10,18 +12,34 @@ from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .const import EVENT_TYPE_ALERT, EVENT_TYPE_SPEECH, EVENT_TYPE_URGENT_SPEECH
+from .coordinator import CameraMonitor
 from .data import VLMGuardConfigEntry
-from .entity import VLMGuardCameraEntity
+from .entity import CameraEntityDescription, VLMGuardCameraEntity, async_add_camera_entities
 
 PARALLEL_UPDATES = 0
 
-ALERT_EVENT = EventEntityDescription(
-    key="alert_event", translation_key="alert_event", event_types=[EVENT_TYPE_ALERT]
-)
-SPEECH_EVENT = EventEntityDescription(
-    key="speech_event",
-    translation_key="speech_event",
-    event_types=[EVENT_TYPE_SPEECH, EVENT_TYPE_URGENT_SPEECH],
+
+@dataclass(frozen=True, kw_only=True)
+class CameraEventDescription(EventEntityDescription, CameraEntityDescription):
+    """An event entity fed by one of the camera's dispatcher signals."""
+
+    signal_fn: Callable[[CameraMonitor], str]
+
+
+CAMERA_EVENTS: tuple[CameraEventDescription, ...] = (
+    CameraEventDescription(
+        key="alert_event",
+        translation_key="alert_event",
+        event_types=[EVENT_TYPE_ALERT],
+        signal_fn=lambda monitor: monitor.signal_alert,
+    ),
+    CameraEventDescription(
+        key="speech_event",
+        translation_key="speech_event",
+        event_types=[EVENT_TYPE_SPEECH, EVENT_TYPE_URGENT_SPEECH],
+        supported_fn=lambda monitor: monitor.audio is not None,
+        signal_fn=lambda monitor: monitor.signal_speech,
+    ),
 )
 
 
@@ -31,38 +49,33 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add an alert event entity per camera, and a speech one to cameras with sound."""
-    for subentry_id, monitor in entry.runtime_data.cameras.items():
-        entities: list[EventEntity] = [AlertEvent(monitor, ALERT_EVENT)]
-        if monitor.audio is not None:
-            entities.append(SpeechEvent(monitor, SPEECH_EVENT))
-        async_add_entities(entities, config_subentry_id=subentry_id)
+    async_add_camera_entities(entry, async_add_entities, CAMERA_EVENTS, CameraEvent)
 
 
-class AlertEvent(VLMGuardCameraEntity, EventEntity):
-    """Fires `alert` with everything a notification needs."""
+class CameraEvent(VLMGuardCameraEntity, EventEntity):
+    """Fires `alert` with everything a notification needs, or `speech`/`urgent_speech`."""
+
+    entity_description: CameraEventDescription
+    # Event data repeats what the bus event carries; history keeps the type and time.
+    _unrecorded_attributes = frozenset(
+        {"raw_answer", "boxes", "crop", "snapshot_media_id", "clip_media_id", "urgent_words"}
+    )
 
     async def async_added_to_hass(self) -> None:
-        """Listen for the camera's alerts (not its plain state updates)."""
+        """Follow the camera's availability and listen for its events."""
+        await super().async_added_to_hass()
         self.async_on_remove(
-            async_dispatcher_connect(self.hass, self.monitor.signal_alert, self._handle_alert)
+            async_dispatcher_connect(
+                self.hass, self.entity_description.signal_fn(self.monitor), self._handle_event
+            )
         )
 
     @callback
-    def _handle_alert(self, payload: dict[str, Any]) -> None:
-        self._trigger_event(EVENT_TYPE_ALERT, payload)
-        self.async_write_ha_state()
-
-
-class SpeechEvent(VLMGuardCameraEntity, EventEntity):
-    """Fires `speech` (after a visual alert) or `urgent_speech` with the transcript."""
-
-    async def async_added_to_hass(self) -> None:
-        """Listen for the camera's speech alerts."""
-        self.async_on_remove(
-            async_dispatcher_connect(self.hass, self.monitor.signal_speech, self._handle_speech)
-        )
-
-    @callback
-    def _handle_speech(self, event_type: str, payload: dict[str, Any]) -> None:
+    def _handle_event(self, *args: Any) -> None:
+        # Alerts send (payload); speech sends (event_type, payload).
+        if len(args) == 1:
+            event_type, payload = EVENT_TYPE_ALERT, args[0]
+        else:
+            event_type, payload = args
         self._trigger_event(event_type, payload)
         self.async_write_ha_state()

@@ -11,7 +11,6 @@ import time
 from typing import Any
 
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.util import dt as dt_util, slugify
 import numpy as np
@@ -28,6 +27,7 @@ from .core.clip import encode_clip
 from .core.settings import AudioSettings
 from .core.speech import REASON_EMPTY, REASON_NOISE, judge_transcript
 from .core.transcribe import TranscriberError
+from .repairs import ISSUE_TRANSCRIBER_FAILED, async_clear_issue, async_raise_issue
 from .snapshots import SnapshotStore
 from .transcribers import SpeechEngine
 
@@ -83,7 +83,7 @@ class AudioMonitor:
         self._pending: AudioChunk | None = None
         self._retry_at = 0.0
         self._stopping = False
-        self.issue_id = f"transcriber_{slugify(engine.name)}"
+        self._issue_owner = slugify(engine.name)
 
     # ------------------------------------------------------- reader thread
     def sink(self, samples: np.ndarray, rate: int, at: float) -> None:
@@ -154,18 +154,15 @@ class AudioMonitor:
             self.failures += 1
             self._retry_at = time.monotonic() + TRANSCRIBER_RETRY
             _LOGGER.warning("Camera %s: speech recognition unavailable: %s", self.name, err)
-            ir.async_create_issue(
+            async_raise_issue(
                 self.hass,
-                DOMAIN,
-                self.issue_id,
-                is_fixable=False,
-                severity=ir.IssueSeverity.ERROR,
-                translation_key="transcriber_failed",
-                translation_placeholders={"model": self.engine.name, "error": str(err)},
+                ISSUE_TRANSCRIBER_FAILED,
+                self._issue_owner,
+                {"model": self.engine.name, "error": str(err)},
             )
             async_dispatcher_send(self.hass, self._signal_update)
             return
-        ir.async_delete_issue(self.hass, DOMAIN, self.issue_id)
+        async_clear_issue(self.hass, ISSUE_TRANSCRIBER_FAILED, self._issue_owner)
         if transcript.speech <= 0.0 and not transcript.text:
             self.no_speech += 1
             return

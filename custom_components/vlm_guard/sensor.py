@@ -1,9 +1,11 @@
-"""Sensors: what the VLM said about a camera, and how the VLM is doing."""
+"""Sensors: what the VLM said about a camera, what it heard, and how the VLM is doing."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
 
 from homeassistant.components.sensor import (
     SensorDeviceClass,
@@ -17,25 +19,37 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 from homeassistant.util import dt as dt_util
 
+from .coordinator import CameraMonitor
 from .core.stats import VLMStats
 from .data import VLMGuardConfigEntry
-from .entity import VLMGuardCameraEntity, VLMGuardServerEntity
-from .server import ServerMonitor
+from .entity import (
+    CameraEntityDescription,
+    VLMGuardCameraEntity,
+    VLMGuardServerEntity,
+    async_add_camera_entities,
+)
 
 PARALLEL_UPDATES = 0
 
 RAW_ANSWER_MAX = 1000
+TRANSCRIPT_MAX = 255
+TRANSCRIPT_KEYS = ("time", "heard", "language", "alert", "urgent", "gated", "reason",
+                   "urgent_words", "engine", "duration", "clip_path", "clip_media_id")  # fmt: skip
 
 
 @dataclass(frozen=True, kw_only=True)
 class StatsSensorDescription(SensorEntityDescription):
-    """A figure read from VLM call statistics."""
+    """A figure read from VLM call statistics (of a camera or of the whole server)."""
 
     value_fn: Callable[[VLMStats], StateType]
 
 
-def _ms(seconds: float | None) -> float | None:
-    return round(seconds * 1000, 1) if seconds is not None else None
+@dataclass(frozen=True, kw_only=True)
+class CameraSensorDescription(SensorEntityDescription, CameraEntityDescription):
+    """A value of one camera, with the attributes that explain it."""
+
+    value_fn: Callable[[CameraMonitor], StateType | datetime]
+    attributes_fn: Callable[[CameraMonitor], dict[str, Any] | None] = lambda _monitor: None
 
 
 STATS_SENSORS: tuple[StatsSensorDescription, ...] = (
@@ -43,19 +57,25 @@ STATS_SENSORS: tuple[StatsSensorDescription, ...] = (
         key="vlm_latency",
         translation_key="vlm_latency",
         device_class=SensorDeviceClass.DURATION,
-        native_unit_of_measurement=UnitOfTime.MILLISECONDS,
+        native_unit_of_measurement=UnitOfTime.SECONDS,
+        suggested_unit_of_measurement=UnitOfTime.MILLISECONDS,
+        suggested_display_precision=0,
         state_class=SensorStateClass.MEASUREMENT,
         entity_category=EntityCategory.DIAGNOSTIC,
-        value_fn=lambda stats: _ms(stats.last_latency),
+        entity_registry_enabled_default=False,
+        value_fn=lambda stats: _seconds(stats.last_latency),
     ),
     StatsSensorDescription(
         key="vlm_latency_average",
         translation_key="vlm_latency_average",
         device_class=SensorDeviceClass.DURATION,
-        native_unit_of_measurement=UnitOfTime.MILLISECONDS,
+        native_unit_of_measurement=UnitOfTime.SECONDS,
+        suggested_unit_of_measurement=UnitOfTime.MILLISECONDS,
+        suggested_display_precision=0,
         state_class=SensorStateClass.MEASUREMENT,
         entity_category=EntityCategory.DIAGNOSTIC,
-        value_fn=lambda stats: _ms(stats.average_latency),
+        entity_registry_enabled_default=False,
+        value_fn=lambda stats: _seconds(stats.average_latency),
     ),
     StatsSensorDescription(
         key="vlm_calls_today",
@@ -69,21 +89,11 @@ STATS_SENSORS: tuple[StatsSensorDescription, ...] = (
         translation_key="vlm_unparseable",
         state_class=SensorStateClass.TOTAL_INCREASING,
         entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
         value_fn=lambda stats: stats.unparseable,
     ),
 )
 
-DESCRIPTION = SensorEntityDescription(key="description", translation_key="description")
-LAST_FRAME_AGE = SensorEntityDescription(
-    key="last_frame_age",
-    translation_key="last_frame_age",
-    device_class=SensorDeviceClass.DURATION,
-    native_unit_of_measurement=UnitOfTime.SECONDS,
-    state_class=SensorStateClass.MEASUREMENT,
-    entity_category=EntityCategory.DIAGNOSTIC,
-)
-TRANSCRIPT = SensorEntityDescription(key="transcript", translation_key="transcript")
-TRANSCRIPT_MAX = 255
 VRAM = SensorEntityDescription(
     key="vram",
     translation_key="vram",
@@ -92,6 +102,83 @@ VRAM = SensorEntityDescription(
     suggested_unit_of_measurement=UnitOfInformation.GIGABYTES,
     suggested_display_precision=1,
     entity_category=EntityCategory.DIAGNOSTIC,
+)
+
+
+def _seconds(value: float | None) -> float | None:
+    return round(value, 3) if value is not None else None
+
+
+def _description(monitor: CameraMonitor) -> str | None:
+    decision = monitor.last_decision
+    return decision.verdict.description if decision else None
+
+
+def _decision_attributes(monitor: CameraMonitor) -> dict[str, Any] | None:
+    decision = monitor.last_decision
+    if decision is None:
+        return None
+    return {
+        "verdict": "ALERT" if decision.alert else "CLEAR",
+        "rule": decision.verdict.rule,
+        "reason": decision.reason,
+        "reused": decision.reused,
+        "model": decision.model,
+        "latency": round(decision.latency, 3),
+        "time": decision.time.isoformat(),
+        "raw_answer": decision.raw[:RAW_ANSWER_MAX],
+    }
+
+
+def _last_frame(monitor: CameraMonitor) -> datetime | None:
+    age = monitor.health.last_frame_age
+    if age is None:
+        return None
+    # Whole seconds: the state changes once a second at most.
+    return (dt_util.utcnow() - timedelta(seconds=age)).replace(microsecond=0)
+
+
+def _transcript(monitor: CameraMonitor) -> str | None:
+    last = monitor.audio.last if monitor.audio else None
+    return str(last["text"])[:TRANSCRIPT_MAX] if last else None
+
+
+def _transcript_attributes(monitor: CameraMonitor) -> dict[str, Any] | None:
+    audio = monitor.audio
+    if audio is None:
+        return None
+    counts: dict[str, Any] = {
+        "chunks": audio.chunker.chunks,
+        "silent_chunks": audio.chunker.silent,
+        "transcribed": audio.transcribed,
+        "dropped_as_noise": audio.noise,
+    }
+    last = audio.last
+    return counts if last is None else {key: last.get(key) for key in TRANSCRIPT_KEYS} | counts
+
+
+CAMERA_SENSORS: tuple[CameraSensorDescription, ...] = (
+    CameraSensorDescription(
+        key="description",
+        translation_key="description",
+        value_fn=_description,
+        attributes_fn=_decision_attributes,
+    ),
+    CameraSensorDescription(
+        key="last_frame",
+        translation_key="last_frame",
+        device_class=SensorDeviceClass.TIMESTAMP,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
+        value_fn=_last_frame,
+    ),
+    CameraSensorDescription(
+        key="transcript",
+        translation_key="transcript",
+        supported_fn=lambda monitor: monitor.audio is not None,
+        value_fn=_transcript,
+        attributes_fn=_transcript_attributes,
+    ),
 )
 
 
@@ -108,62 +195,60 @@ async def async_setup_entry(
             *(ServerStatsSensor(server, description) for description in STATS_SENSORS),
         ]
     )
-    for subentry_id, monitor in entry.runtime_data.cameras.items():
-        async_add_entities(
-            [
-                DescriptionSensor(monitor, DESCRIPTION),
-                LastFrameAgeSensor(monitor, LAST_FRAME_AGE),
-                *(CameraStatsSensor(monitor, description) for description in STATS_SENSORS),
-            ],
-            config_subentry_id=subentry_id,
-        )
-        if monitor.audio is not None:
-            async_add_entities(
-                [TranscriptSensor(monitor, TRANSCRIPT)], config_subentry_id=subentry_id
-            )
+    async_add_camera_entities(entry, async_add_entities, CAMERA_SENSORS, CameraSensor)
+    async_add_camera_entities(
+        entry,
+        async_add_entities,
+        (_camera_stats(description) for description in STATS_SENSORS),
+        CameraStatsSensor,
+    )
 
 
-class DescriptionSensor(VLMGuardCameraEntity, SensorEntity):
-    """The description of the last image the VLM judged, and why it decided so."""
-
-    @property
-    def native_value(self) -> str | None:
-        """Return the last description."""
-        decision = self.monitor.last_decision
-        return decision.verdict.description if decision else None
-
-    @property
-    def extra_state_attributes(self) -> dict[str, object] | None:
-        """Return the verdict, the rule that decided it and the raw answer."""
-        decision = self.monitor.last_decision
-        if decision is None:
-            return None
-        return {
-            "verdict": "ALERT" if decision.verdict.alert else "CLEAR",
-            "rule": decision.verdict.rule,
-            "reason": decision.reason,
-            "reused": decision.reused,
-            "model": decision.model,
-            "latency": round(decision.latency, 3),
-            "time": decision.time.isoformat(),
-            "raw_answer": decision.raw[:RAW_ANSWER_MAX],
-        }
+@dataclass(frozen=True, kw_only=True)
+class CameraStatsSensorDescription(StatsSensorDescription, CameraEntityDescription):
+    """A VLM figure of one camera."""
 
 
-class LastFrameAgeSensor(VLMGuardCameraEntity, SensorEntity):
-    """Seconds since the camera's stream last delivered (updated by the watchdog)."""
+def _camera_stats(description: StatsSensorDescription) -> CameraStatsSensorDescription:
+    """Return the per-camera version of a server figure."""
+    return CameraStatsSensorDescription(
+        key=description.key,
+        translation_key=description.translation_key,
+        device_class=description.device_class,
+        native_unit_of_measurement=description.native_unit_of_measurement,
+        suggested_unit_of_measurement=description.suggested_unit_of_measurement,
+        suggested_display_precision=description.suggested_display_precision,
+        state_class=description.state_class,
+        entity_category=description.entity_category,
+        entity_registry_enabled_default=description.entity_registry_enabled_default,
+        value_fn=description.value_fn,
+    )
+
+
+class CameraSensor(VLMGuardCameraEntity, SensorEntity):
+    """A camera's last description, last frame time or last transcript."""
+
+    entity_description: CameraSensorDescription
+    # The raw answer and the speech details are for the moment, not for history.
+    _unrecorded_attributes = frozenset(
+        {"raw_answer", "urgent_words", "clip_path", "clip_media_id", "chunks", "silent_chunks"}
+    )
 
     @property
-    def native_value(self) -> int | None:
-        """Return the age in whole seconds, None before the first frame."""
-        age = self.monitor.last_frame_age
-        return round(age) if age is not None else None
+    def native_value(self) -> StateType | datetime:
+        """Return the value."""
+        return self.entity_description.value_fn(self.monitor)
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any] | None:
+        """Return what explains it."""
+        return self.entity_description.attributes_fn(self.monitor)
 
 
 class CameraStatsSensor(VLMGuardCameraEntity, SensorEntity):
     """A VLM figure of one camera."""
 
-    entity_description: StatsSensorDescription
+    entity_description: CameraStatsSensorDescription
 
     @property
     def native_value(self) -> StateType:
@@ -185,10 +270,6 @@ class ServerStatsSensor(VLMGuardServerEntity, SensorEntity):
 class VRAMSensor(VLMGuardServerEntity, SensorEntity):
     """Memory the model holds on the server's GPU (Ollama only)."""
 
-    def __init__(self, server: ServerMonitor, description: SensorEntityDescription) -> None:
-        """Create the sensor."""
-        super().__init__(server, description)
-
     @property
     def native_value(self) -> int | None:
         """Return the model's VRAM in bytes, None while it is not loaded."""
@@ -198,32 +279,3 @@ class VRAMSensor(VLMGuardServerEntity, SensorEntity):
     def extra_state_attributes(self) -> dict[str, object] | None:
         """Return the context the model was loaded with."""
         return {"context_length": self.server.loaded_context}
-
-
-class TranscriptSensor(VLMGuardCameraEntity, SensorEntity):
-    """The last thing the camera's microphone heard that was not noise."""
-
-    @property
-    def native_value(self) -> str | None:
-        """Return the transcript (cut to what a state can hold)."""
-        assert self.monitor.audio is not None
-        last = self.monitor.audio.last
-        return str(last["text"])[:TRANSCRIPT_MAX] if last else None
-
-    @property
-    def extra_state_attributes(self) -> dict[str, object] | None:
-        """Return when it was heard, whether it alerted and why, and the clip."""
-        assert self.monitor.audio is not None
-        audio = self.monitor.audio
-        counts: dict[str, object] = {
-            "chunks": audio.chunker.chunks,
-            "silent_chunks": audio.chunker.silent,
-            "transcribed": audio.transcribed,
-            "dropped_as_noise": audio.noise,
-        }
-        last = audio.last
-        if last is None:
-            return counts
-        keys = ("time", "heard", "language", "alert", "urgent", "gated", "reason",
-                "urgent_words", "engine", "duration", "clip_path", "clip_media_id")  # fmt: skip
-        return {key: last[key] for key in keys} | counts

@@ -16,7 +16,13 @@ from homeassistant.util import dt as dt_util
 from .const import DOMAIN, SERVER_CHECK_INTERVAL, VLM_FAILURES_FOR_ISSUE
 from .core.prompt import DEFAULT_PROMPT
 from .core.stats import VLMStats
-from .core.vlm import VLMAnswer, VLMClient, VLMConnectionError, VLMError
+from .core.vlm import VLMAnswer, VLMAuthError, VLMClient, VLMConnectionError, VLMError
+from .repairs import (
+    ISSUE_OVERSIZED_CONTEXT,
+    ISSUE_VLM_FAILING,
+    async_clear_issue,
+    async_raise_issue,
+)
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -50,16 +56,6 @@ class ServerMonitor:
         self.failures_in_a_row = 0
         self.failure_reported = False
 
-    @property
-    def issue_id(self) -> str:
-        """Return the id of this server's oversized-context repair issue."""
-        return f"oversized_context_{self.entry_id}"
-
-    @property
-    def failing_issue_id(self) -> str:
-        """Return the id of this server's repeated-failures repair issue."""
-        return f"vlm_failing_{self.entry_id}"
-
     @callback
     def async_count_failure(self, cause: str) -> None:
         """Count a question that got no usable answer; tell the owner after a few in a row."""
@@ -73,14 +69,11 @@ class ServerMonitor:
             self.failures_in_a_row,
             cause,
         )
-        ir.async_create_issue(
+        async_raise_issue(
             self.hass,
-            DOMAIN,
-            self.failing_issue_id,
-            is_fixable=False,
-            severity=ir.IssueSeverity.ERROR,
-            translation_key="vlm_failing",
-            translation_placeholders={
+            ISSUE_VLM_FAILING,
+            self.entry_id,
+            {
                 "server": self.client.display_url,
                 "model": self.client.settings.model,
                 "count": str(self.failures_in_a_row),
@@ -94,7 +87,7 @@ class ServerMonitor:
         self.failures_in_a_row = 0
         if self.failure_reported:
             self.failure_reported = False
-            ir.async_delete_issue(self.hass, DOMAIN, self.failing_issue_id)
+            async_clear_issue(self.hass, ISSUE_VLM_FAILING, self.entry_id)
             _LOGGER.info("VLM server %s answers usefully again", self.client.display_url)
 
     @callback
@@ -126,6 +119,9 @@ class ServerMonitor:
     async def _async_check(self, _now: datetime | None = None) -> None:
         try:
             await self.client.list_models()
+        except VLMAuthError as err:
+            self.async_auth_failed(err)
+            return
         except VLMError as err:
             self.async_set_error(err)
             return
@@ -145,22 +141,20 @@ class ServerMonitor:
         self.loaded_context = ours.context_length if ours else None
         context = self.loaded_context
         if context is not None and context > OVERSIZED_CONTEXT_FACTOR * settings.num_ctx:
-            ir.async_create_issue(
+            async_raise_issue(
                 self.hass,
-                DOMAIN,
-                self.issue_id,
-                is_fixable=False,
-                severity=ir.IssueSeverity.WARNING,
-                translation_key="oversized_context",
-                translation_placeholders={
+                ISSUE_OVERSIZED_CONTEXT,
+                self.entry_id,
+                {
                     "model": settings.model,
                     "loaded": str(context),
                     "num_ctx": str(settings.num_ctx),
                     "vram": f"{(self.vram or 0) / 1e9:.1f}",
                 },
+                severity=ir.IssueSeverity.WARNING,
             )
         else:
-            ir.async_delete_issue(self.hass, DOMAIN, self.issue_id)
+            async_clear_issue(self.hass, ISSUE_OVERSIZED_CONTEXT, self.entry_id)
         async_dispatcher_send(self.hass, self.signal_update)
 
     async def async_analyze(
@@ -180,6 +174,11 @@ class ServerMonitor:
                 raise
             _LOGGER.debug("Asking fallback server %s instead", fallback.client.display_url)
             return await fallback.async_analyze_here(image, prompt), fallback
+        except VLMAuthError as err:
+            # A refused key is not an answer: the owner must give a new one.
+            self.stats.record_failure()
+            self.async_auth_failed(err)
+            raise
         except VLMError:
             self.stats.record_failure()
             self.async_set_ok()  # it answered, only not usefully
@@ -214,6 +213,14 @@ class ServerMonitor:
         self.connected = True
         self.last_error = None
         async_dispatcher_send(self.hass, self.signal_update)
+
+    @callback
+    def async_auth_failed(self, err: VLMError) -> None:
+        """Ask the owner for a new API key (the server refused the one we have)."""
+        self.async_set_error(err)
+        entry = self.hass.config_entries.async_get_entry(self.entry_id)
+        if entry is not None:
+            entry.async_start_reauth(self.hass)
 
     @callback
     def async_set_error(self, err: VLMError) -> None:

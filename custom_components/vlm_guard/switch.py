@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
@@ -11,12 +12,21 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.restore_state import RestoreEntity
 
 from .data import VLMGuardConfigEntry
-from .entity import VLMGuardCameraEntity
+from .entity import CameraEntityDescription, VLMGuardCameraEntity, async_add_camera_entities
 
 PARALLEL_UPDATES = 0
 
-TRANSCRIPTION = SwitchEntityDescription(
-    key="transcription", translation_key="transcription", entity_category=EntityCategory.CONFIG
+
+@dataclass(frozen=True, kw_only=True)
+class CameraSwitchDescription(SwitchEntityDescription, CameraEntityDescription):
+    """A camera switch, on the cameras that support it."""
+
+
+TRANSCRIPTION = CameraSwitchDescription(
+    key="transcription",
+    translation_key="transcription",
+    entity_category=EntityCategory.CONFIG,
+    supported_fn=lambda monitor: monitor.audio is not None,
 )
 
 
@@ -26,11 +36,7 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add a transcription switch to every camera with sound."""
-    for subentry_id, monitor in entry.runtime_data.cameras.items():
-        if monitor.audio is not None:
-            async_add_entities(
-                [TranscriptionSwitch(monitor, TRANSCRIPTION)], config_subentry_id=subentry_id
-            )
+    async_add_camera_entities(entry, async_add_entities, [TRANSCRIPTION], TranscriptionSwitch)
 
 
 class TranscriptionSwitch(VLMGuardCameraEntity, SwitchEntity, RestoreEntity):

@@ -66,6 +66,11 @@ def shared_model(hass: HomeAssistant, settings: WhisperSettings) -> SharedModel:
     return models[settings]
 
 
+def release_models(hass: HomeAssistant) -> None:
+    """Forget the shared models (no entry uses them any more); their memory is freed."""
+    hass.data.pop(DATA_MODELS, None)
+
+
 class SpeechEngine(Protocol):
     """Turns a chunk of audio into text."""
 
