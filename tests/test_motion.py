@@ -16,6 +16,19 @@ from custom_components.vlm_guard.core.motion import (
     merge_boxes,
 )
 from custom_components.vlm_guard.core.pipeline import Analyzer
+from custom_components.vlm_guard.core.settings import (
+    CONF_CROP_MARGIN_PERCENT,
+    CONF_DILATE,
+    CONF_MAX_AREA_PERCENT,
+    CONF_MERGE_DISTANCE,
+    CONF_MIN_AREA,
+    CONF_RTSP_URL,
+    CONF_THRESHOLD,
+    CONF_WORK_WIDTH,
+    MOTION_DEFAULTS,
+    CameraSettings,
+    motion_config,
+)
 
 from .conftest import PERSON_CLIP
 from .harness.rtsp import footage
@@ -147,3 +160,78 @@ def test_reset_forgets_the_reference_frame() -> None:
     frame = _frame(value=30)
     cv2.rectangle(frame, (100, 100), (300, 300), (250, 250, 250), -1)
     assert not detector.detect(frame).motion
+
+
+def test_defaults_are_the_reference_systems_numbers() -> None:
+    """The reference system's tuning, written out: a change here must be deliberate."""
+    config = MotionConfig()
+    assert config.threshold == 25
+    assert config.dilate_iterations == 3
+    assert config.work_width == 640
+    assert config.min_area == 150
+    assert config.max_area_ratio == pytest.approx(0.40)
+    assert config.merge_distance == 50
+    # What a new camera's form shows and what a camera without motion settings gets.
+    assert {
+        CONF_THRESHOLD: 25,
+        CONF_DILATE: 3,
+        CONF_WORK_WIDTH: 640,
+        CONF_MIN_AREA: 150,
+        CONF_MAX_AREA_PERCENT: pytest.approx(40),
+        CONF_MERGE_DISTANCE: 50,
+        CONF_CROP_MARGIN_PERCENT: pytest.approx(15),
+    } == MOTION_DEFAULTS
+    assert motion_config(None) == config
+    assert CameraSettings.from_data({CONF_RTSP_URL: "rtsp://127.0.0.1/s"}).motion == config
+    assert MotionDetector().config == config
+
+
+def _textured_background(width: int = 1280, height: int = 720) -> np.ndarray:
+    """A dim wall with a gradient and fine grain, as a camera sees it."""
+    rng = np.random.default_rng(7)
+    ramp = np.linspace(70, 110, width, dtype=np.float32)[None, :].repeat(height, axis=0)
+    grain = rng.normal(0, 2.0, (height, width)).astype(np.float32)
+    gray = np.clip(ramp + grain, 0, 255).astype(np.uint8)
+    return cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR)
+
+
+def _with_mover(background: np.ndarray, box: tuple[int, int, int, int], delta: int) -> np.ndarray:
+    """Return the background with a person-sized patch `delta` grey levels off it."""
+    x, y, w, h = box
+    frame = background.copy()
+    patch = frame[y : y + h, x : x + w].astype(np.int16) + delta
+    frame[y : y + h, x : x + w] = np.clip(patch, 0, 255).astype(np.uint8)
+    return frame
+
+
+def _overlaps(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
+    return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
+
+
+@pytest.mark.parametrize("delta", [30, -35, 40, -50])
+def test_low_contrast_mover_is_found_where_it_is(delta: int) -> None:
+    """A dark coat against a dim wall differs by only 30-50 grey levels: still motion."""
+    background = _textured_background()
+    detector = MotionDetector()
+    start = (200, 300, 70, 170)
+    detector.detect(_with_mover(background, start, delta))
+    moved = (520, 310, 70, 170)
+    result = detector.detect(_with_mover(background, moved, delta))
+    assert result.motion, delta
+    assert any(_overlaps(box, moved) for box in result.boxes), result.boxes
+    assert result.crop is not None
+    assert _overlaps(result.crop, moved)
+    # The boxes stay around the two positions of the mover, not the whole frame.
+    for box in result.boxes:
+        assert box[2] * box[3] < 0.1 * 1280 * 720
+
+
+@pytest.mark.parametrize(("delta", "motion"), [(25, False), (26, True)])
+def test_threshold_is_exactly_25_grey_levels(delta: int, motion: bool) -> None:
+    """A pixel counts as changed only when it differs by more than 25 levels."""
+    detector = MotionDetector()
+    frame = _frame(640, 360, value=100)
+    detector.detect(frame)
+    changed = frame.copy()
+    changed[100:160, 200:240] = 100 + delta
+    assert detector.detect(changed).motion is motion
