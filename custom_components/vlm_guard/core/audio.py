@@ -19,13 +19,11 @@ import av
 import av.audio.resampler
 import numpy as np
 
+from .defaults import DEFAULT_CHUNK_SECONDS, DEFAULT_SILENCE_DBFS
+
 SAMPLE_RATE: Final = 16000
-DEFAULT_CHUNK_SECONDS: Final = 15.0
 MIN_CHUNK_SECONDS: Final = 2.0
 MAX_CHUNK_SECONDS: Final = 60.0
-# Camera microphones hiss at about -60 dBFS in a quiet room; speech a few
-# metres away peaks well above -40 dBFS.
-DEFAULT_SILENCE_DBFS: Final = -50.0
 WINDOW_SECONDS: Final = 0.1
 
 

@@ -9,24 +9,12 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
+from .defaults import MotionConfig
 from .zones import Zone, ZoneMask
 
 type Image = NDArray[np.uint8]
 type Box = tuple[int, int, int, int]
 """A rectangle as (x, y, width, height) in pixels."""
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class MotionConfig:
-    """Constants of the motion pre-filter (defaults from the reference system)."""
-
-    work_width: int = 640
-    threshold: int = 25
-    dilate_iterations: int = 3
-    min_area: float = 150.0
-    max_area_ratio: float = 0.4
-    merge_distance: float = 50.0
-    crop_margin: float = 0.15
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,14 +14,14 @@ import cv2
 import numpy as np
 
 from .annotate import annotate, encode_jpeg
+from .defaults import DEFAULT_FALLBACK_INTERVAL, MotionConfig
 from .fingerprint import dhash
-from .motion import Box, Image, MotionConfig, MotionDetector, crop
+from .motion import Box, Image, MotionDetector, crop
 from .zones import Zone
 
 REASON_MOTION: Final = "motion"
 REASON_FALLBACK: Final = "fallback"
 REASON_FIRST: Final = "first"
-DEFAULT_FALLBACK_INTERVAL: Final = 60.0
 # Full frames are shrunk to this width: the VLM resizes them anyway, and a 4K
 # JPEG would only cost upload time and tokens.
 FULL_FRAME_MAX_WIDTH: Final = 1920

@@ -1,4 +1,8 @@
-"""A camera's settings as stored in its config subentry, read into typed values."""
+"""A camera's settings: the form written into its config subentry, read back into typed values.
+
+Nothing here imports OpenCV, PyAV or Home Assistant, so the config flow can
+read and write settings without loading the video pipeline.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +11,12 @@ from dataclasses import dataclass, field
 import re
 from typing import Any, Final
 
-from .audio import DEFAULT_CHUNK_SECONDS, DEFAULT_SILENCE_DBFS
-from .motion import MotionConfig
-from .pipeline import DEFAULT_FALLBACK_INTERVAL
+from .defaults import (
+    DEFAULT_CHUNK_SECONDS,
+    DEFAULT_FALLBACK_INTERVAL,
+    DEFAULT_SILENCE_DBFS,
+    MotionConfig,
+)
 from .prompt import DEFAULT_PROMPT, build_prompt
 from .speech import DEFAULT_GATE_WINDOW, DEFAULT_RULES, SpeechRules
 from .verdict import DEFAULT_PHRASES, VerdictPhrases
@@ -161,3 +168,71 @@ class CameraSettings:
             has_audio=bool(data.get(CONF_HAS_AUDIO, False)),
             audio=AudioSettings.from_data(data.get(CONF_AUDIO)),
         )
+
+
+_VLM_TEXTS: Final = (
+    CONF_PROMPT,
+    CONF_CONTEXT,
+    CONF_EXTRA_LOCATIONS,
+    CONF_EXTRA_SUBJECTS,
+    CONF_EXTRA_LOOKALIKES,
+)
+_AUDIO_TEXTS: Final = (CONF_URGENT_WORDS, CONF_NOISE_PHRASES)
+
+
+def _texts(values: Mapping[str, Any], keys: tuple[str, ...]) -> dict[str, str]:
+    """Return the non-blank free texts among `keys`, stripped; blank ones are not stored."""
+    return {key: str(values[key]).strip() for key in keys if str(values.get(key) or "").strip()}
+
+
+def camera_data(form: Mapping[str, Any], *, has_audio: bool, zones: Any = None) -> dict[str, Any]:
+    """Return the subentry data to store for a submitted camera form (its name is the title)."""
+    data: dict[str, Any] = {
+        CONF_RTSP_URL: str(form[CONF_RTSP_URL]).strip(),
+        CONF_INTERVAL: float(form.get(CONF_INTERVAL, DEFAULT_INTERVAL)),
+        CONF_ALERT_HOLD: float(form.get(CONF_ALERT_HOLD, DEFAULT_ALERT_HOLD)),
+        CONF_FALLBACK_INTERVAL: float(form.get(CONF_FALLBACK_INTERVAL, DEFAULT_FALLBACK_INTERVAL)),
+        CONF_STALE_AFTER: float(form.get(CONF_STALE_AFTER, DEFAULT_STALE_AFTER)),
+    }
+    motion = {**MOTION_DEFAULTS, **(form.get(CONF_MOTION) or {})}
+    data[CONF_MOTION] = {key: float(motion[key]) for key in MOTION_DEFAULTS}
+    if detect_url := str(form.get(CONF_DETECT_URL) or "").strip():
+        data[CONF_DETECT_URL] = detect_url
+    # Sound is taken from the main stream; cameras without it get no audio entities.
+    data[CONF_HAS_AUDIO] = has_audio
+    audio = {**AUDIO_DEFAULTS, **(form.get(CONF_AUDIO) or {})}
+    data[CONF_AUDIO] = {
+        **{key: float(audio[key]) for key in AUDIO_DEFAULTS},
+        **_texts(audio, _AUDIO_TEXTS),
+    }
+    vlm: Mapping[str, Any] = form.get(CONF_VLM) or {}
+    data[CONF_VLM] = {
+        CONF_REPEAT_WINDOW: float(vlm.get(CONF_REPEAT_WINDOW, DEFAULT_REPEAT_WINDOW)),
+        CONF_VLM_OUTAGE: str(vlm.get(CONF_VLM_OUTAGE, OUTAGE_CLOSED)),
+        **_texts(vlm, _VLM_TEXTS),
+    }
+    # Zones are drawn on the camera entity, not in the form: they are carried over as stored.
+    if zones is not None:
+        data[CONF_ZONES] = zones
+    return data
+
+
+def form_values(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the camera form filled from stored subentry data, defaults for what is not set."""
+    values: dict[str, Any] = {
+        CONF_RTSP_URL: data[CONF_RTSP_URL],
+        CONF_INTERVAL: data.get(CONF_INTERVAL, DEFAULT_INTERVAL),
+        CONF_ALERT_HOLD: data.get(CONF_ALERT_HOLD, DEFAULT_ALERT_HOLD),
+        CONF_FALLBACK_INTERVAL: data.get(CONF_FALLBACK_INTERVAL, DEFAULT_FALLBACK_INTERVAL),
+        CONF_STALE_AFTER: data.get(CONF_STALE_AFTER, DEFAULT_STALE_AFTER),
+        CONF_MOTION: {**MOTION_DEFAULTS, **(data.get(CONF_MOTION) or {})},
+        CONF_VLM: {
+            CONF_REPEAT_WINDOW: DEFAULT_REPEAT_WINDOW,
+            CONF_VLM_OUTAGE: OUTAGE_CLOSED,
+            **(data.get(CONF_VLM) or {}),
+        },
+        CONF_AUDIO: {**AUDIO_DEFAULTS, **(data.get(CONF_AUDIO) or {})},
+    }
+    if data.get(CONF_DETECT_URL):
+        values[CONF_DETECT_URL] = data[CONF_DETECT_URL]
+    return values

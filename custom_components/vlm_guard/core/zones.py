@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Final
 
-import cv2
 import numpy as np
 from numpy.typing import NDArray
 
@@ -176,6 +175,9 @@ class ZoneMask:
     def _build(self, width: int, height: int) -> NDArray[np.uint8] | None:
         if not self.zones:
             return None
+        # OpenCV is loaded only to draw masks, so reading and validating zones never needs it.
+        import cv2
+
         includes = [z.pixel_points(width, height) for z in self.zones if z.type == ZONE_INCLUDE]
         excludes = [z.pixel_points(width, height) for z in self.zones if z.type == ZONE_EXCLUDE]
         if includes:
