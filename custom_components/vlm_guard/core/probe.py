@@ -38,11 +38,24 @@ class StreamInfo:
     has_audio: bool
 
 
+def check_url(url: str) -> None:
+    """Raise ProbeError(invalid_url) unless the URL reads as rtsp://host[:port]/path."""
+    try:
+        parts = urlsplit(url)
+        # Reading the port rejects one that is not a number or is out of range.
+        valid = (
+            parts.scheme.lower() in ("rtsp", "rtsps") and bool(parts.hostname) and parts.port != 0
+        )
+    except ValueError as err:
+        # An unclosed IPv6 bracket or a bad port, for example rtsp://[::1/stream.
+        raise ProbeError(REASON_INVALID_URL, mask_text(f"the URL cannot be read: {err}")) from err
+    if not valid:
+        raise ProbeError(REASON_INVALID_URL, "the URL must look like rtsp://host:port/path")
+
+
 def probe_stream(url: str, timeout: float = 10.0) -> StreamInfo:
     """Open the stream, decode one video frame and describe it (blocking)."""
-    parts = urlsplit(url)
-    if parts.scheme.lower() not in ("rtsp", "rtsps") or not parts.hostname:
-        raise ProbeError(REASON_INVALID_URL, "the URL must look like rtsp://host:port/path")
+    check_url(url)
     try:
         with open_stream(url, open_timeout=timeout, read_timeout=timeout) as container:
             if not container.streams.video:

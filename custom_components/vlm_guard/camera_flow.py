@@ -1,0 +1,101 @@
+"""Camera subentry flow: add or change a camera of a VLM server entry."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+import logging
+from typing import Any
+
+from homeassistant.config_entries import (
+    SOURCE_RECONFIGURE,
+    ConfigEntryState,
+    ConfigSubentryFlow,
+    SubentryFlowResult,
+)
+from homeassistant.const import CONF_NAME
+from homeassistant.util import slugify
+
+from .const import DOMAIN, PROBE_TIMEOUT
+from .core.probe import ProbeError, probe_stream
+from .core.redact import mask_url
+from .core.settings import CONF_DETECT_URL, CONF_RTSP_URL, CONF_ZONES, camera_data, form_values
+from .schemas import CAMERA_SCHEMA
+
+_LOGGER = logging.getLogger(__name__)
+
+
+class CameraSubentryFlow(ConfigSubentryFlow):
+    """Add or change a camera; its stream is probed before anything is saved."""
+
+    async def async_step_user(self, user_input: dict[str, Any] | None = None) -> SubentryFlowResult:
+        """Add a camera."""
+        return await self._async_step_camera("user", user_input)
+
+    async def async_step_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """Change a camera."""
+        return await self._async_step_camera(SOURCE_RECONFIGURE, user_input)
+
+    async def _async_step_camera(
+        self, step_id: str, user_input: dict[str, Any] | None
+    ) -> SubentryFlowResult:
+        entry = self._get_entry()
+        if entry.state is not ConfigEntryState.LOADED:
+            return self.async_abort(reason="entry_not_loaded")
+        reconfiguring = step_id == SOURCE_RECONFIGURE
+        if user_input is None:
+            suggested: Mapping[str, Any] = {}
+            if reconfiguring:
+                subentry = self._get_reconfigure_subentry()
+                suggested = {CONF_NAME: subentry.title, **form_values(subentry.data)}
+            return self._show_form(step_id, suggested, {})
+
+        url = str(user_input[CONF_RTSP_URL]).strip()
+        detect_url = str(user_input.get(CONF_DETECT_URL) or "").strip()
+        name = str(user_input[CONF_NAME]).strip()
+        current = self._get_reconfigure_subentry().subentry_id if reconfiguring else None
+        for subentry in entry.subentries.values():
+            if subentry.subentry_id != current and subentry.data.get(CONF_RTSP_URL) == url:
+                return self.async_abort(reason="already_configured")
+        if self._name_taken(name, current):
+            # The name names the device, its entities and its snapshot folder.
+            return self._show_form(step_id, user_input, {CONF_NAME: "name_exists"})
+        has_audio = False
+        for field, probed in ((CONF_RTSP_URL, url), (CONF_DETECT_URL, detect_url)):
+            if not probed:
+                continue
+            try:
+                info = await self.hass.async_add_executor_job(probe_stream, probed, PROBE_TIMEOUT)
+            except ProbeError as err:
+                _LOGGER.debug("Camera %s at %s failed the probe: %s", name, mask_url(probed), err)
+                error_field = "base" if field == CONF_RTSP_URL else field
+                return self._show_form(step_id, user_input, {error_field: err.reason})
+            if field == CONF_RTSP_URL:
+                has_audio = info.has_audio
+        if reconfiguring:
+            subentry = self._get_reconfigure_subentry()
+            data = camera_data(user_input, has_audio=has_audio, zones=subentry.data.get(CONF_ZONES))
+            return self.async_update_and_abort(entry, subentry, title=name, data=data)
+        return self.async_create_entry(
+            title=name, data=camera_data(user_input, has_audio=has_audio)
+        )
+
+    def _name_taken(self, name: str, current: str | None) -> bool:
+        """Return True when another camera of any VLM Guard entry has this name."""
+        wanted = slugify(name)
+        return any(
+            slugify(subentry.title) == wanted
+            for entry in self.hass.config_entries.async_entries(DOMAIN)
+            for subentry in entry.subentries.values()
+            if subentry.subentry_id != current
+        )
+
+    def _show_form(
+        self, step_id: str, suggested: Mapping[str, Any], errors: dict[str, str]
+    ) -> SubentryFlowResult:
+        return self.async_show_form(
+            step_id=step_id,
+            data_schema=self.add_suggested_values_to_schema(CAMERA_SCHEMA, suggested),
+            errors=errors,
+        )

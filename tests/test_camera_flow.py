@@ -1,0 +1,264 @@
+"""Camera subentry flow: the stream probed before saving, every error path, reconfiguring."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import CONF_NAME
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType, section
+import pytest
+import voluptuous as vol
+
+from custom_components.vlm_guard.const import SUBENTRY_CAMERA
+from custom_components.vlm_guard.core.settings import (
+    AUDIO_DEFAULTS,
+    CONF_ALERT_HOLD,
+    CONF_AUDIO,
+    CONF_DETECT_URL,
+    CONF_FALLBACK_INTERVAL,
+    CONF_HAS_AUDIO,
+    CONF_INTERVAL,
+    CONF_MOTION,
+    CONF_RTSP_URL,
+    CONF_VLM,
+    MOTION_DEFAULTS,
+)
+
+from .conftest import CAMERA_PASSWORD
+from .harness.rtsp import RtspServer, free_port
+from .harness.vlm_server import StandInVLM
+from .helpers import add_camera, add_server, start_camera_reconfigure
+
+CAMERA_INPUT = {
+    CONF_NAME: "Gate",
+    CONF_INTERVAL: 5,
+    CONF_ALERT_HOLD: 30,
+    CONF_FALLBACK_INTERVAL: 60,
+    CONF_MOTION: {},
+    CONF_VLM: {},
+    CONF_AUDIO: {},
+}
+
+
+def _suggested(schema: vol.Schema) -> dict[str, Any]:
+    """Return the values a form shows filled in, those of its sections included."""
+    values: dict[str, Any] = {}
+    for key, value in schema.schema.items():
+        if isinstance(value, section):
+            values[str(key)] = _suggested(value.schema)
+        elif key.description and "suggested_value" in key.description:
+            values[str(key)] = key.description["suggested_value"]
+    return values
+
+
+async def _camera_form(hass: HomeAssistant, entry_id: str, url: str) -> dict:
+    result = await hass.config_entries.subentries.async_init(
+        (entry_id, SUBENTRY_CAMERA), context={"source": "user"}
+    )
+    assert result["type"] is FlowResultType.FORM
+    return await hass.config_entries.subentries.async_configure(
+        result["flow_id"],
+        {**CAMERA_INPUT, CONF_RTSP_URL: url},
+    )
+
+
+async def test_camera_added_after_probe(
+    hass: HomeAssistant, vlm_server: StandInVLM, camera: RtspServer
+) -> None:
+    entry = await add_server(hass, vlm_server)
+    subentry_id = await add_camera(hass, entry, camera.url, name="Gate", interval=5)
+    subentry = entry.subentries[subentry_id]
+    assert subentry.title == "Gate"
+    assert subentry.data == {
+        CONF_RTSP_URL: camera.url,
+        CONF_INTERVAL: 5.0,
+        CONF_ALERT_HOLD: 30.0,
+        CONF_FALLBACK_INTERVAL: 60.0,
+        "stale_after": 20.0,
+        CONF_MOTION: MOTION_DEFAULTS,
+        CONF_VLM: {"repeat_window": 30.0, "vlm_outage": "fail_closed"},
+        CONF_HAS_AUDIO: False,
+        CONF_AUDIO: AUDIO_DEFAULTS,
+    }
+    assert entry.state is ConfigEntryState.LOADED
+    assert subentry_id in entry.runtime_data.cameras
+    await hass.config_entries.async_unload(entry.entry_id)
+
+
+@pytest.mark.parametrize(
+    ("make_url", "error"),
+    [
+        (lambda cam: "http://127.0.0.1/stream", "invalid_url"),
+        (lambda cam: "rtsp://", "invalid_url"),
+        (lambda cam: "rtsp://[::1/stream", "invalid_url"),
+        (lambda cam: "rtsp://127.0.0.1:99999/stream", "invalid_url"),
+        (lambda cam: cam.url_with(password="wrong"), "invalid_auth"),
+        (lambda cam: cam.url_with(user="nobody", password="x"), "invalid_auth"),
+        (lambda cam: cam.url_with(path="/nothing-here"), "stream_not_found"),
+        (lambda cam: f"rtsp://127.0.0.1:{free_port()}/stream", "cannot_connect"),
+    ],
+    ids=[
+        "http",
+        "empty",
+        "unclosed-ipv6",
+        "bad-port",
+        "wrong-password",
+        "wrong-user",
+        "wrong-path",
+        "nothing-listening",
+    ],
+)
+async def test_camera_bad_url(
+    hass: HomeAssistant,
+    vlm_server: StandInVLM,
+    camera: RtspServer,
+    make_url: Callable[[RtspServer], str],
+    error: str,
+) -> None:
+    entry = await add_server(hass, vlm_server)
+    result = await _camera_form(hass, entry.entry_id, make_url(camera))
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": error}
+    assert entry.subentries == {}
+    # Correcting the URL in the same form creates the camera.
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"],
+        {**CAMERA_INPUT, CONF_RTSP_URL: camera.url},
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_camera_without_video(
+    hass: HomeAssistant, vlm_server: StandInVLM, rtsp_server: Callable[..., RtspServer]
+) -> None:
+    """A stream that carries only audio is not a camera."""
+    audio_only = rtsp_server(
+        None, launch="( audiotestsrc is-live=true ! mulawenc ! rtppcmupay name=pay0 )"
+    )
+    entry = await add_server(hass, vlm_server)
+    result = await _camera_form(hass, entry.entry_id, audio_only.url)
+    assert result["errors"] == {"base": "no_video"}
+    assert entry.subentries == {}
+
+
+async def test_camera_password_never_in_flow_logs(
+    hass: HomeAssistant,
+    vlm_server: StandInVLM,
+    camera: RtspServer,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    entry = await add_server(hass, vlm_server)
+    await _camera_form(hass, entry.entry_id, camera.url_with(path="/nothing-here"))
+    assert "nothing-here" in caplog.text
+    assert CAMERA_PASSWORD not in caplog.text
+
+
+async def test_same_camera_only_once(
+    hass: HomeAssistant, vlm_server: StandInVLM, camera: RtspServer
+) -> None:
+    entry = await add_server(hass, vlm_server)
+    await add_camera(hass, entry, camera.url)
+    result = await _camera_form(hass, entry.entry_id, camera.url)
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+    await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_camera_names_are_unique(
+    hass: HomeAssistant, vlm_server: StandInVLM, camera: RtspServer
+) -> None:
+    entry = await add_server(hass, vlm_server)
+    await add_camera(hass, entry, camera.url, name="Gate")
+    result = await _camera_form(hass, entry.entry_id, camera.url_with(path="/other"))
+    assert result["errors"] == {CONF_NAME: "name_exists"}
+    assert len(entry.subentries) == 1
+    await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_reconfigure_camera(
+    hass: HomeAssistant, vlm_server: StandInVLM, camera: RtspServer
+) -> None:
+    entry = await add_server(hass, vlm_server)
+    subentry_id = await add_camera(hass, entry, camera.url, name="Gate")
+    result = await start_camera_reconfigure(hass, entry, subentry_id)
+    assert result["step_id"] == "reconfigure"
+    # The form shows what is stored, the folded sections included.
+    shown = _suggested(result["data_schema"])
+    assert shown[CONF_NAME] == "Gate"
+    assert shown[CONF_RTSP_URL] == camera.url
+    assert shown[CONF_INTERVAL] == 1.0
+    assert shown[CONF_MOTION] == MOTION_DEFAULTS
+    # A wrong password is refused and the camera keeps its working URL.
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"],
+        {
+            **CAMERA_INPUT,
+            CONF_NAME: "Front gate",
+            CONF_RTSP_URL: camera.url_with(password="wrong"),
+            CONF_INTERVAL: 2,
+            CONF_ALERT_HOLD: 60,
+        },
+    )
+    assert result["errors"] == {"base": "invalid_auth"}
+    assert entry.subentries[subentry_id].data[CONF_RTSP_URL] == camera.url
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"],
+        {
+            **CAMERA_INPUT,
+            CONF_NAME: "Front gate",
+            CONF_RTSP_URL: camera.url,
+            CONF_INTERVAL: 2,
+            CONF_ALERT_HOLD: 60,
+            CONF_FALLBACK_INTERVAL: 0,
+            CONF_MOTION: {"threshold": 40, "min_area": 400},
+        },
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    await hass.async_block_till_done()
+    subentry = entry.subentries[subentry_id]
+    assert subentry.title == "Front gate"
+    assert subentry.data[CONF_INTERVAL] == 2.0
+    assert subentry.data[CONF_ALERT_HOLD] == 60.0
+    assert subentry.data[CONF_MOTION]["threshold"] == 40.0
+    assert subentry.data[CONF_MOTION]["merge_distance"] == 50.0
+    camera_monitor = entry.runtime_data.cameras[subentry_id]
+    assert camera_monitor.interval == 2.0
+    assert camera_monitor.settings.fallback_interval == 0.0
+    assert camera_monitor.settings.motion.threshold == 40
+    assert camera_monitor.settings.motion.min_area == 400.0
+    await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_camera_with_a_broken_substream(
+    hass: HomeAssistant, vlm_server: StandInVLM, camera: RtspServer
+) -> None:
+    entry = await add_server(hass, vlm_server)
+    result = await hass.config_entries.subentries.async_init(
+        (entry.entry_id, SUBENTRY_CAMERA), context={"source": "user"}
+    )
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"],
+        {
+            **CAMERA_INPUT,
+            CONF_RTSP_URL: camera.url,
+            CONF_DETECT_URL: camera.url_with(path="/sub"),
+        },
+    )
+    assert result["errors"] == {CONF_DETECT_URL: "stream_not_found"}
+    assert entry.subentries == {}
+
+
+async def test_camera_needs_a_loaded_server(hass: HomeAssistant, vlm_server: StandInVLM) -> None:
+    entry = await add_server(hass, vlm_server)
+    await hass.config_entries.async_unload(entry.entry_id)
+    result = await hass.config_entries.subentries.async_init(
+        (entry.entry_id, SUBENTRY_CAMERA), context={"source": "user"}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "entry_not_loaded"
