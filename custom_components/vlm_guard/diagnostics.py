@@ -114,7 +114,10 @@ async def async_get_config_entry_diagnostics(
             "failures": server.stats.failures,
         },
         "cameras": {
-            subentry_id: _camera(monitor, dict(entry.subentries[subentry_id].data))
+            subentry_id: _camera(
+                monitor,
+                dict(subentry.data) if (subentry := entry.subentries.get(subentry_id)) else {},
+            )
             for subentry_id, monitor in runtime.cameras.items()
         },
     }

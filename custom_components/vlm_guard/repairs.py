@@ -83,6 +83,12 @@ class CameraNotWatchingFlow(RepairsFlow):
     async def async_step_init(
         self, user_input: dict[str, str] | None = None
     ) -> data_entry_flow.FlowResult:
+        """Start the fix (the repairs UI sends the issue id here, not an answer)."""
+        return await self.async_step_confirm()
+
+    async def async_step_confirm(
+        self, user_input: dict[str, str] | None = None
+    ) -> data_entry_flow.FlowResult:
         """Ask for a new RTSP URL (empty keeps the current one) and restart the camera."""
         entry = self.hass.config_entries.async_get_entry(self._entry_id)
         subentry = entry.subentries.get(self._subentry_id) if entry else None
@@ -103,7 +109,7 @@ class CameraNotWatchingFlow(RepairsFlow):
         )
         placeholders = issue.translation_placeholders if issue else None
         return self.async_show_form(
-            step_id="init",
+            step_id="confirm",
             data_schema=vol.Schema({vol.Optional(CONF_RTSP_URL): str}),
             description_placeholders={
                 "camera": subentry.title,
