@@ -134,7 +134,7 @@ async def test_diagnostics_mask_the_server_url(
     """A VLM server URL with credentials shows in diagnostics with them masked."""
     secret = "srv-Secret-9"
     host = vlm_server.url.split("://", 1)[1]
-    with_credentials = cast(StandInVLM, SimpleNamespace(url=f"http://vlmuser:{secret}@{host}"))
+    with_credentials = cast("StandInVLM", SimpleNamespace(url=f"http://vlmuser:{secret}@{host}"))
     entry = await add_server(hass, with_credentials)
     await add_camera(hass, entry, camera.url)
     report = await async_get_config_entry_diagnostics(hass, entry)
