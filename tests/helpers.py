@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from dataclasses import dataclass
 import time
 from typing import Any
 
@@ -12,6 +13,7 @@ from homeassistant.const import CONF_NAME, CONF_URL
 from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import entity_registry as er
+import pytest
 
 from custom_components.vlm_guard.const import (
     CONF_BACKEND,
@@ -22,6 +24,7 @@ from custom_components.vlm_guard.const import (
     DOMAIN,
     SUBENTRY_CAMERA,
 )
+from custom_components.vlm_guard.core.pipeline import Analyzer, Finding
 from custom_components.vlm_guard.core.settings import (
     CONF_ALERT_HOLD,
     CONF_AUDIO,
@@ -136,6 +139,11 @@ async def start_camera_reconfigure(
     )
 
 
+# A stop or an unload must never hang, yet a loaded machine may take its time:
+# bounds on how long they take are this generous.
+STOP_BOUND = 30.0
+
+
 def wait_until(condition: Callable[[], bool], timeout: float, step: float = 0.05) -> bool:
     """Wait (blocking, outside Home Assistant) until `condition` holds or `timeout` passes."""
     deadline = time.monotonic() + timeout
@@ -151,3 +159,66 @@ def listen(hass: HomeAssistant, event_type: str) -> list[Event[Any]]:
     events: list[Event[Any]] = []
     hass.bus.async_listen(event_type, callback(lambda event: events.append(event)))
     return events
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """One motion analysis a camera ran: what it found, and what it would find without zones."""
+
+    finding: Finding
+    unmasked: Finding | None
+    """The same frame judged with no zones, as a control (only when asked for)."""
+
+
+class AnalysisLog:
+    """Every motion analysis the cameras ran, in order: one per tick that had a new frame."""
+
+    def __init__(self) -> None:
+        """Start empty."""
+        self.analyses: list[Analysis] = []
+
+    @property
+    def ticks(self) -> int:
+        """Return how many ticks analysed a new frame."""
+        return len(self.analyses)
+
+    @property
+    def quiet(self) -> int:
+        """Return how many analyses found nothing for the VLM to look at."""
+        return sum(1 for analysis in self.analyses if analysis.finding.reason is None)
+
+    @property
+    def asked(self) -> int:
+        """Return how many analyses found something for the VLM (a first frame, motion...)."""
+        return sum(1 for analysis in self.analyses if analysis.finding.reason is not None)
+
+    @property
+    def motion_without_zones(self) -> int:
+        """Return how many analysed frames had motion that only the zones took away."""
+        return sum(
+            1
+            for analysis in self.analyses
+            if analysis.unmasked is not None
+            and analysis.unmasked.boxes
+            and not analysis.finding.boxes
+        )
+
+
+def record_analyses(monkeypatch: pytest.MonkeyPatch, *, unmasked: bool = False) -> AnalysisLog:
+    """Record the motion analyses of every camera from now on (the analyzer itself is unchanged).
+
+    With `unmasked`, each analysed frame is also judged by a zone-less analyzer
+    of its own, to show what the zones kept from the VLM.
+    """
+    log = AnalysisLog()
+    find = Analyzer.find
+    control = Analyzer(fallback_interval=0)
+
+    def recording_find(analyzer: Analyzer, frame: Any, t: float, *args: Any) -> Finding:
+        finding = find(analyzer, frame, t, *args)
+        seen = find(control, frame, t, *args) if unmasked else None
+        log.analyses.append(Analysis(finding, seen))
+        return finding
+
+    monkeypatch.setattr(Analyzer, "find", recording_find)
+    return log

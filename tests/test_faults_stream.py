@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 import logging
 from pathlib import Path
-import time
 
 import av
 import av.error
@@ -16,7 +15,7 @@ from custom_components.vlm_guard.core.stream import StreamReader, StreamStatus
 from .conftest import CAMERA_PASSWORD, PERSON_CLIP
 from .harness.faults import BlackHoleServer, StallingProxy, corrupt_clip
 from .harness.rtsp import RtspServer, footage
-from .helpers import wait_until
+from .helpers import STOP_BOUND, wait_until
 
 # Short timeouts keep every test to a few seconds; the faults do not depend on them.
 OPEN_TIMEOUT = 2.0
@@ -40,11 +39,9 @@ def _sequence(reader: StreamReader) -> int:
     return frame.sequence if frame is not None else 0
 
 
-def _stop_timed(reader: StreamReader) -> float:
-    """Stop the reader (it must exit within 5 s) and return how long that took."""
-    started = time.monotonic()
-    assert reader.stop(5)
-    return time.monotonic() - started
+def _stop(reader: StreamReader) -> None:
+    """Stop the reader; it must exit (a generous bound: a loaded machine is slow, not stuck)."""
+    assert reader.stop(STOP_BOUND)
 
 
 @pytest.fixture
@@ -102,11 +99,13 @@ def test_black_hole_never_connects_and_stops_while_opening(socket_enabled: None)
             assert hole.open_connections <= 1
             # Stop while the thread is blocked opening a fresh connection.
             accepted = hole.connections
-            assert wait_until(lambda: hole.connections > accepted, OPEN_TIMEOUT + 1)
+            assert wait_until(lambda: hole.connections > accepted, 3 * (OPEN_TIMEOUT + 1))
         finally:
-            elapsed = _stop_timed(reader)
-        assert elapsed < OPEN_TIMEOUT + 1.5
+            accepted = hole.connections
+            _stop(reader)
         assert not reader.alive
+        # The blocked attempt was the last one: no new connection after the stop.
+        assert hole.connections == accepted
 
 
 def test_silence_after_play_times_out_and_reconnects(camera: RtspServer) -> None:
@@ -130,21 +129,31 @@ def test_silence_after_play_times_out_and_reconnects(camera: RtspServer) -> None
             # The dead session was closed before the next one was opened.
             assert proxy.open_connections <= 1
         finally:
-            # Within 5 s, even right after the stream was probed.
-            _stop_timed(reader)
+            # Even right after the stream was probed.
+            _stop(reader)
 
 
 def test_stop_during_the_stream_probe_is_bounded_by_one_timeout(camera: RtspServer) -> None:
     """The module's promise: a stop never waits on a dead socket for more than one timeout."""
     with StallingProxy.in_front_of(camera, stall_after_play=True) as proxy:
-        reader = _reader(proxy.url, [])
+        # The probe is bounded by the open timeout. A read timeout far longer than
+        # the stop is allowed to take shows that no read is waited for after it.
+        reader = StreamReader(
+            proxy.url,
+            name="test",
+            open_timeout=OPEN_TIMEOUT,
+            read_timeout=4 * STOP_BOUND,
+            reconnect_delays=(0.2,),
+        )
         reader.start()
         try:
             # Right after PLAY the reader probes the stream (PyAV's find_stream_info).
             assert wait_until(lambda: proxy.plays >= 1, 5)
+            plays = proxy.plays
         finally:
-            elapsed = _stop_timed(reader)
-        assert elapsed < max(OPEN_TIMEOUT, READ_TIMEOUT) + 0.75
+            _stop(reader)
+        assert not reader.alive
+        assert proxy.plays == plays
 
 
 def test_stall_mid_stream_freezes_frames_until_reconnected(camera: RtspServer) -> None:
@@ -157,19 +166,17 @@ def test_stall_mid_stream_freezes_frames_until_reconnected(camera: RtspServer) -
         try:
             assert wait_until(lambda: _sequence(reader) > 5, 10)
             generation = reader.latest().generation
-            proxy.stall()
-            stalled_at = time.monotonic()
-            # Bytes already in flight may still complete a frame or two.
-            time.sleep(0.5)
             frozen = _sequence(reader)
+            proxy.stall()
             assert wait_until(lambda: not statuses[-1].connected, 12)
-            detected_after = time.monotonic() - stalled_at
             # ~10 fps would have given ~20 frames by now; a frozen stream gives none
-            # (at most the last buffered frame, flushed when the read times out).
-            assert _sequence(reader) - frozen <= 2
+            # (bytes already in flight may complete a frame or two, and the last
+            # buffered frame is flushed when the read times out).
+            assert _sequence(reader) - frozen <= 3
             assert not reader.connected
-            assert statuses[-1].error
-            assert detected_after < READ_TIMEOUT + 0.75
+            # Noticed by the reader's own check after one read timeout (FFmpeg
+            # alone would report it only after a second one).
+            assert statuses[-1].error == f"no data for {READ_TIMEOUT:g} s"
             assert proxy.swallowed > 0
             proxy.resume()
             assert wait_until(lambda: reader.latest().generation > generation, 10)
@@ -182,7 +189,7 @@ def test_stall_mid_stream_freezes_frames_until_reconnected(camera: RtspServer) -
             assert connected == [True] + [False] * (len(connected) - 2) + [True]
             assert proxy.open_connections == 1
         finally:
-            _stop_timed(reader)
+            _stop(reader)
 
 
 def test_dropped_connection_reconnects_without_waiting_for_a_timeout(
@@ -196,17 +203,16 @@ def test_dropped_connection_reconnects_without_waiting_for_a_timeout(
         try:
             assert wait_until(lambda: _sequence(reader) > 5, 10)
             generation = reader.latest().generation
-            dropped_at = time.monotonic()
             proxy.drop()
             assert wait_until(lambda: reader.latest().generation > generation, 10)
-            # Well under the read timeout: the closed socket is noticed, not timed out.
-            assert time.monotonic() - dropped_at < READ_TIMEOUT
             assert reader.connected
             assert reader.reconnects == 1
             assert proxy.connections == 2
             assert [status.connected for status in statuses] == [True, False, True]
+            # The closed socket is noticed as the end of the stream, not timed out.
+            assert statuses[1].error == "the stream ended"
         finally:
-            _stop_timed(reader)
+            _stop(reader)
 
 
 def test_damaged_h264_costs_frames_not_the_connection(damaged_camera: RtspServer) -> None:
@@ -226,7 +232,7 @@ def test_damaged_h264_costs_frames_not_the_connection(damaged_camera: RtspServer
         assert reader.latest().generation == 1
         assert statuses == [StreamStatus(True)]
     finally:
-        _stop_timed(reader)
+        _stop(reader)
 
 
 def test_password_never_appears_in_logs_or_statuses(
@@ -253,7 +259,7 @@ def test_password_never_appears_in_logs_or_statuses(
             assert wait_until(lambda: reader.reconnects >= 2 and reader.connected, 10)
             assert wrong_path.errors >= 2
         finally:
-            assert all([reader.stop(5), wrong_path.stop(5)])
+            assert all([reader.stop(STOP_BOUND), wrong_path.stop(STOP_BOUND)])
     errors = [status.error for status in statuses + wrong_path_statuses if status.error]
     assert len(errors) >= 4
     assert any(MASKED in error for error in errors)

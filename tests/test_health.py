@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 import subprocess
 import threading
@@ -13,6 +14,8 @@ import numpy as np
 import pytest
 
 from custom_components.vlm_guard.const import DOMAIN, EVENT_ALERT, EVENT_HEALTH
+from custom_components.vlm_guard.coordinator import CameraMonitor
+from custom_components.vlm_guard.core.stream import StreamReader
 from custom_components.vlm_guard.diagnostics import async_get_config_entry_diagnostics
 
 from . import clips
@@ -20,7 +23,7 @@ from .conftest import CAMERA_PASSWORD
 from .harness.faults import StallingProxy, corrupt_clip
 from .harness.rtsp import RtspServer, footage
 from .harness.vlm_server import StandInVLM
-from .helpers import add_camera, add_server, entity_id, listen, wait_for
+from .helpers import STOP_BOUND, add_camera, add_server, entity_id, listen, wait_for
 
 
 def _issue(hass: HomeAssistant, issue_id: str) -> ir.IssueEntry | None:
@@ -71,7 +74,6 @@ async def test_silent_camera_escalates_then_recovers(
         subentry_id = await add_camera(hass, entry, proxy.url, stale_after=3)
         monitor = entry.runtime_data.cameras[subentry_id]
         problem_id = entity_id(hass, "binary_sensor", f"{subentry_id}_problem")
-        age_id = entity_id(hass, "sensor", f"{subentry_id}_last_frame_age")
         assert await wait_for(hass, lambda: monitor.stream_connected, 15)
 
         # Every connection, old and new, is accepted and then never answered.
@@ -83,7 +85,8 @@ async def test_silent_camera_escalates_then_recovers(
         problem = hass.states.get(problem_id)
         assert problem.state == "on"
         assert "no video" in problem.attributes["cause"]
-        assert int(hass.states.get(age_id).state) >= 3
+        report = await async_get_config_entry_diagnostics(hass, entry)
+        assert report["cameras"][subentry_id]["health"]["last_frame_age"] >= 3
         issue = _issue(hass, issue_id)
         assert issue.translation_placeholders["camera"] == "Living room"
         assert [event.data["type"] for event in health] == ["problem"]
@@ -113,10 +116,32 @@ async def test_unload_is_bounded_while_readers_hang(
         proxy.drop()
         # Let the watchdog replace the readers at least once: both hang in a read.
         assert await wait_for(hass, lambda: monitor.restarts >= 1, 30)
+        # Catch the camera's current reader just as it opens a connection that is
+        # never answered: it stays blocked for a whole open timeout (10 s).
+        reader = await _reader_opening(hass, monitor, proxy)
         started = time.monotonic()
         await hass.config_entries.async_unload(entry.entry_id)
-        assert time.monotonic() - started < 5.0
+        # The reader still hangs in its read: the unload did not wait for it.
+        assert reader.alive
+        assert time.monotonic() - started < STOP_BOUND
     assert await _readers_gone(hass)
+
+
+async def _reader_opening(
+    hass: HomeAssistant, monitor: CameraMonitor, proxy: StallingProxy
+) -> StreamReader:
+    """Return the camera's reader right after it connected to the silent proxy."""
+
+    def connected_or_replaced(reader: StreamReader, accepted: int) -> Callable[[], bool]:
+        return lambda: proxy.connections > accepted or monitor.reader is not reader
+
+    for _ in range(10):
+        reader = monitor.reader
+        # Only the current reader connects: replaced readers were told to stop.
+        assert await wait_for(hass, connected_or_replaced(reader, proxy.connections), 30)
+        if monitor.reader is reader and reader.alive:
+            return reader
+    raise AssertionError("the camera's reader never settled on one connection")
 
 
 @pytest.fixture
@@ -247,13 +272,22 @@ async def test_flood_of_cameras_against_a_slow_vlm_stays_bounded(
         def rss() -> int:
             return int(Path("/proc/self/statm").read_text().split()[1]) * 4096
 
-        await wait_for(hass, lambda: False, 6)
-        early = rss()
-        await wait_for(hass, lambda: False, 12)
+        def skips() -> int:
+            return sum(m.busy_skips for m in monitors)
+
+        # Every camera has found motion while its question was still open.
+        assert await wait_for(hass, lambda: all(m.busy_skips for m in monitors), 60)
+        early, early_skips, answered = rss(), skips(), len(vlm_server.chat_requests)
+        # Keep the pressure on: ten more questions reach the VLM, five more skips per camera.
+        assert await wait_for(
+            hass,
+            lambda: len(vlm_server.chat_requests) >= answered + 10
+            and skips() >= early_skips + 5 * cameras,
+            120,
+        )
         # At most one open question per camera, at most two at the GPU.
         assert client.max_pending <= cameras
         assert vlm_server.max_in_flight <= 2
-        assert sum(m.busy_skips for m in monitors) > cameras
         assert rss() - early < 64 * 1024 * 1024
         await hass.config_entries.async_unload(entry.entry_id)
     finally:

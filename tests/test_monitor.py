@@ -75,7 +75,10 @@ async def test_vlm_outage_is_shown_and_recovers(
     assert await wait_for(hass, lambda: hass.states.get(connected_id).state == "off", 30)
     assert "HTTP 500" in hass.states.get(connected_id).attributes["last_error"]
     assert hass.states.get(alert_id).state == "off"
-    await wait_for(hass, lambda: False, 2.5)  # more failing ticks
+    # More questions fail. One question is open at a time: once a third one has
+    # arrived, the two before it have been answered with an error and handled.
+    asked = len(vlm_server.chat_requests)
+    assert await wait_for(hass, lambda: len(vlm_server.chat_requests) >= asked + 3, 30)
     assert caplog.text.count("VLM server is unavailable") == 1
 
     vlm_server.fail_always(None)
@@ -90,12 +93,20 @@ async def test_alert_turns_off_after_hold_time(
     hass: HomeAssistant, camera: RtspServer, vlm_server: StandInVLM
 ) -> None:
     entry = await add_server(hass, vlm_server)
-    subentry_id = await add_camera(hass, entry, camera.url, alert_hold=120)
+    # Every crop is asked about: no ALERT is reused for a crop like an earlier one.
+    subentry_id = await add_camera(
+        hass, entry, camera.url, alert_hold=120, vlm={"repeat_window": 0}
+    )
     alert_id = entity_id(hass, "binary_sensor", f"{subentry_id}_alert")
+    description_id = entity_id(hass, "sensor", f"{subentry_id}_description")
     assert await wait_for(hass, lambda: hass.states.get(alert_id).state == "on", 30)
 
     vlm_server.answer = CLEAR_ANSWER
-    await wait_for(hass, lambda: False, 1.5)  # let an in-flight ALERT land first
+    # Questions are asked one at a time: once a CLEAR answer has landed, any ALERT
+    # that was still in flight landed before it, and no other ALERT will come.
+    assert await wait_for(
+        hass, lambda: hass.states.get(description_id).state == "Curtains moving.", 30
+    )
     async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=60))
     await hass.async_block_till_done()
     assert hass.states.get(alert_id).state == "on"

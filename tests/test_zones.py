@@ -18,7 +18,7 @@ from custom_components.vlm_guard.core.zones import ZoneError, ZoneMask, parse_zo
 from .conftest import PERSON_CLIP
 from .harness.rtsp import RtspServer, footage
 from .harness.vlm_server import StandInVLM
-from .helpers import add_camera, add_server, entity_id, wait_for
+from .helpers import add_camera, add_server, entity_id, record_analyses, wait_for
 
 # People walk in the right three quarters of the room in the test clip.
 WALKWAY = [[0.2, 0.0], [1.0, 0.0], [1.0, 1.0], [0.2, 1.0]]
@@ -126,7 +126,10 @@ def test_real_footage_zones() -> None:
 
 
 async def test_set_and_get_zones_actions(
-    hass: HomeAssistant, camera: RtspServer, vlm_server: StandInVLM
+    hass: HomeAssistant,
+    camera: RtspServer,
+    vlm_server: StandInVLM,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     entry = await add_server(hass, vlm_server)
     subentry_id = await add_camera(hass, entry, camera.url, fallback_interval=0)
@@ -163,9 +166,12 @@ async def test_set_and_get_zones_actions(
     )
     assert response == {camera_id: {"zones": zones}}
 
-    # People walk in (from ~5 s) but only inside the excluded walkway: the VLM is never asked.
-    await wait_for(hass, lambda: False, 9)
+    # People walk in (from ~5 s) but only inside the excluded walkway. Wait until ticks
+    # have analysed frames in which, without the zone, people moved: the VLM is never asked.
+    analyses = record_analyses(monkeypatch, unmasked=True)
+    assert await wait_for(hass, lambda: analyses.motion_without_zones >= 3, 60)
     assert vlm_server.chat_requests == []
+    assert all(not analysis.finding.boxes for analysis in analyses.analyses)
 
     # Zones survive a reload (and a restart: they are part of the subentry).
     await hass.config_entries.async_reload(entry.entry_id)
