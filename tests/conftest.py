@@ -2,28 +2,32 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator
-import logging
+from collections.abc import AsyncIterator, Callable, Generator, Iterator
 from pathlib import Path
 import subprocess
 from typing import Any
 
 import aiohttp
-from homeassistant.config_entries import ConfigEntryState
-from homeassistant.const import MATCH_ALL
-from homeassistant.core import Event, HomeAssistant, callback
+from homeassistant.core import HomeAssistant
 import pytest
 
-from custom_components.vlm_guard.const import DOMAIN
-from custom_components.vlm_guard.diagnostics import async_get_config_entry_diagnostics
-
+from .guards import (
+    CAMERA_PASSWORD,
+    CAMERA_USER,
+    MARKERS,
+    WARNINGS_KEY,
+    Guard,
+    RecordedWarnings,
+    finish as finish_guard,
+    guard,
+)
 from .harness.rtsp import RtspServer, footage
 from .harness.vlm_server import StandInVLM
 
+__all__ = ["CAMERA_PASSWORD", "CAMERA_USER", "guard"]
+
 PERSON_CLIP = "one-by-one-person-detection.mp4"
 CAR_CLIP = "car-detection.mp4"
-CAMERA_USER = "admin"
-CAMERA_PASSWORD = "Sup3r-Secret-pw"
 
 
 @pytest.fixture(autouse=True)
@@ -40,41 +44,56 @@ def media_dir(hass: HomeAssistant, tmp_path: Path) -> Path:
 
 
 @pytest.fixture(autouse=True)
-async def no_password_anywhere(
-    hass: HomeAssistant, caplog: pytest.LogCaptureFixture
-) -> AsyncIterator[None]:
-    """Fail any test after which a camera password shows in a log line, event, state or diagnostics."""
-    seen: list[str] = []
+def no_password_anywhere(guard: Guard) -> Guard:
+    """Fail any test that shows a camera password, logs an error or uses a deprecated API.
 
-    @callback
-    def _record(event: Event[Any]) -> None:
-        seen.append(f"{event.event_type} {event.data!r}")
+    The checks themselves run from pytest_runtest_teardown below, once every
+    fixture (Home Assistant itself included) is torn down.
+    """
+    return guard
 
-    unsub = hass.bus.async_listen(MATCH_ALL, _record)
-    yield
-    unsub()
-    texts = list(seen)
-    formatter = logging.Formatter()
-    for when in ("setup", "call"):
-        for record in caplog.get_records(when):
-            texts.append(record.getMessage())
-            if record.exc_info:
-                texts.append(formatter.formatException(record.exc_info))
-    texts += [f"{state.state} {state.attributes!r}" for state in hass.states.async_all()]
-    for entry in hass.config_entries.async_entries(DOMAIN):
-        if entry.state is ConfigEntryState.LOADED:
-            texts.append(repr(await async_get_config_entry_diagnostics(hass, entry)))
-    leaks = [text[:300] for text in texts if CAMERA_PASSWORD in text]
-    assert not leaks, f"the camera password leaked: {leaks}"
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the markers the guards understand."""
+    for marker in MARKERS:
+        config.addinivalue_line("markers", marker)
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> Generator[None]:
+    """Record warnings from the first fixture on."""
+    item.stash[WARNINGS_KEY] = RecordedWarnings()
+    return (yield)
+
+
+@pytest.hookimpl(wrapper=True, trylast=True)
+def pytest_runtest_teardown(item: pytest.Item) -> Generator[None]:
+    """Run the guards' final checks after every fixture is torn down.
+
+    trylast keeps this inside pytest's log capture, so the records logged while
+    fixtures were torn down are still there to check.
+    """
+    try:
+        result = yield
+    finally:
+        finish_guard(item)
+    return result
 
 
 @pytest.fixture
 def rtsp_server(socket_enabled: None) -> Iterator[Callable[..., RtspServer]]:
-    """Start real RTSP servers on demand; every one is stopped after the test."""
+    """Start real RTSP servers on demand; every one is stopped after the test.
+
+    Like a real camera each asks for the camera credentials, unless the test
+    passes its own (`user=None` for a server without any).
+    """
     servers: list[RtspServer] = []
 
-    def start(clip: str | None = PERSON_CLIP, **kwargs: Any) -> RtspServer:
-        server = RtspServer(file=footage(clip) if clip else None, **kwargs)
+    def start(clip: str | Path | None = PERSON_CLIP, **kwargs: Any) -> RtspServer:
+        kwargs.setdefault("user", CAMERA_USER)
+        kwargs.setdefault("password", CAMERA_PASSWORD)
+        file = clip if isinstance(clip, Path) else footage(clip) if clip else None
+        server = RtspServer(file=file, **kwargs)
         server.start()
         servers.append(server)
         return server
