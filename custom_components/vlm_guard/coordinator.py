@@ -21,21 +21,19 @@ from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.helpers.event import async_track_time_interval
-from homeassistant.util import dt as dt_util, slugify
+from homeassistant.util import slugify
 
 from .alerts import AlertPublisher
 from .const import DOMAIN
-from .core import decision as decide
 from .core.decision import Decision, DecisionLog
 from .core.feed import STREAM_MAIN, CameraFeed, FrameTicker
-from .core.fingerprint import RepeatMemory
 from .core.pipeline import Analyzer, TickResult
 from .core.redact import mask_url
 from .core.settings import CONF_ZONES, CameraSettings
 from .core.stats import VLMStats
 from .core.stream import StreamReader, StreamStatus
-from .core.vlm import VLMError
 from .core.zones import Zone, zones_document
+from .judge import CameraJudge
 from .listener import AudioMonitor
 from .server import ServerMonitor
 from .snapshots import SnapshotStore
@@ -67,8 +65,7 @@ class CameraMonitor:
         self.interval = settings.interval
         self.server = server
         self._on_history = on_history
-        self.stats = VLMStats()
-        self.repeats: RepeatMemory[Decision] = RepeatMemory(settings.repeat_window)
+        self.judge = CameraJudge(self.name, settings, server)
         self.decisions = DecisionLog()
         self.signal_update = f"{DOMAIN}_{self.subentry_id}_update"
         self.signal_alert = f"{DOMAIN}_{self.subentry_id}_alert"
@@ -142,6 +139,11 @@ class CameraMonitor:
     def stream_source(self) -> str:
         """Return the RTSP URL for Home Assistant's own live view."""
         return self.settings.url
+
+    @property
+    def stats(self) -> VLMStats:
+        """Return the camera's VLM call statistics."""
+        return self.judge.stats
 
     @property
     def alert_hold(self) -> float:
@@ -330,44 +332,11 @@ class CameraMonitor:
             return None
 
     async def _async_judge(self, result: TickResult, image: bytes, reason: str) -> Decision | None:
-        """Ask the VLM about a crop or a full frame (or reuse a verdict) and act on it."""
-        now = time.monotonic()
-        where: dict[str, Any] = {
-            "reason": reason,
-            "when": dt_util.utcnow(),
-            "boxes": result.boxes,
-            "crop": result.crop_box,
-        }
-        earlier = (
-            self.repeats.recall(result.fingerprint, now) if result.fingerprint is not None else None
-        )
-        decision: Decision | None
-        if earlier is not None:
-            # Nearly the same image was judged moments ago: same verdict, no call.
-            self.stats.record_reuse()
-            decision = decide.reused(earlier, **where)
-        else:
-            try:
-                answer, server = await self.server.async_analyze(image, self.settings.prompt)
-            except VLMError as err:
-                _LOGGER.debug("Camera %s: VLM call failed: %s", self.name, err)
-                self.stats.record_failure()
-                self.server.async_count_failure(str(err))
-                decision = decide.without_answer(self.settings.vlm_outage, str(err), **where)
-                if decision is None:
-                    self._updated()
-                    return None
-            else:
-                decision = decide.answered(
-                    answer.text,
-                    model=answer.model,
-                    latency=answer.latency,
-                    phrases=self.settings.phrases,
-                    **where,
-                )
-                self._count_answer(decision, server)
-                if result.fingerprint is not None and not decision.unparseable:
-                    self.repeats.remember(result.fingerprint, now, decision)
+        """Have the VLM judge a crop or a full frame and act on its decision."""
+        decision = await self.judge.async_judge(result, image, reason)
+        if decision is None:
+            self._updated()
+            return None
         self.decisions.add(decision)
         self._history_changed()
         _LOGGER.debug(
@@ -386,16 +355,6 @@ class CameraMonitor:
         else:
             self._updated()
         return decision
-
-    def _count_answer(self, decision: Decision, server: ServerMonitor) -> None:
-        if decision.unparseable:
-            self.server.async_count_failure("the answer could not be read")
-        else:
-            self.server.async_count_success()
-        self.stats.record_call(
-            decision.latency, unparseable=decision.unparseable, today=dt_util.now().date()
-        )
-        server.async_record(decision.latency, unparseable=decision.unparseable)
 
     # ---------------------------------------------------------- history
     def history(self) -> dict[str, Any]:
