@@ -135,13 +135,96 @@ def test_every_action_is_described() -> None:
             assert strings["services"][action]["fields"][field]["name"]
 
 
-@pytest.mark.parametrize("platform", ["binary_sensor", "camera", "event", "sensor"])
+@pytest.mark.parametrize("platform", ["binary_sensor", "camera", "event", "sensor", "switch"])
 def test_every_entity_has_a_name_and_an_icon(platform: str) -> None:
     strings = _load(PACKAGE / "translations" / "en.json")["entity"][platform]
     icons = _load(PACKAGE / "icons.json")["entity"][platform]
     source = (PACKAGE / f"{platform}.py").read_text(encoding="utf-8")
-    keys = set(re.findall(r'EntityDescription\([^)]*translation_key="([a-z_]+)"', source))
+    keys = set(re.findall(r'Description\([^)]*translation_key="([a-z_]+)"', source))
     assert keys
     for key in keys:
         assert strings[key]["name"], key
         assert icons[key]["default"].startswith("mdi:"), key
+
+
+# Every rule of Home Assistant's integration quality scale, by tier.
+QUALITY_RULES = {
+    "bronze": [
+        "action-setup", "appropriate-polling", "brands", "common-modules",
+        "config-flow-test-coverage", "config-flow", "dependency-transparency", "docs-actions",
+        "docs-high-level-description", "docs-installation-instructions",
+        "docs-removal-instructions", "entity-event-setup", "entity-unique-id", "has-entity-name",
+        "runtime-data", "test-before-configure", "test-before-setup", "unique-config-entry",
+    ],
+    "silver": [
+        "action-exceptions", "config-entry-unloading", "docs-configuration-parameters",
+        "docs-installation-parameters", "entity-unavailable", "integration-owner",
+        "log-when-unavailable", "parallel-updates", "reauthentication-flow", "test-coverage",
+    ],
+    "gold": [
+        "devices", "diagnostics", "discovery-update-info", "discovery", "docs-data-update",
+        "docs-examples", "docs-known-limitations", "docs-supported-devices",
+        "docs-supported-functions", "docs-troubleshooting", "docs-use-cases", "dynamic-devices",
+        "entity-category", "entity-device-class", "entity-disabled-by-default",
+        "entity-translations", "exception-translations", "icon-translations",
+        "reconfiguration-flow", "repair-issues", "stale-devices",
+    ],
+    "platinum": ["async-dependency", "inject-websession", "strict-typing"],
+}  # fmt: skip
+PLATFORM_MODULES = ["binary_sensor", "camera", "event", "sensor", "switch"]
+
+
+def test_quality_scale_lists_every_rule_done_or_exempt_with_a_reason() -> None:
+    import yaml
+
+    rules = yaml.safe_load((PACKAGE / "quality_scale.yaml").read_text(encoding="utf-8"))["rules"]
+    expected = [rule for tier in QUALITY_RULES.values() for rule in tier]
+    assert sorted(rules) == sorted(expected)
+    for rule, value in rules.items():
+        status = value if isinstance(value, str) else value["status"]
+        assert status in ("done", "exempt"), (rule, status)
+        if status == "exempt":
+            assert value["comment"].strip(), rule
+
+
+def test_quality_scale_claims_that_can_be_read_off_the_code() -> None:
+    manifest = _load(PACKAGE / "manifest.json")
+    assert manifest["codeowners"], "integration-owner"
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for heading in ("## Install", "## Remove", "## Troubleshooting", "## Known limitations"):
+        assert heading in readme, heading
+    for module in PLATFORM_MODULES:
+        source = (PACKAGE / f"{module}.py").read_text(encoding="utf-8")
+        assert re.search(r"^PARALLEL_UPDATES = \d+$", source, re.MULTILINE), module
+        assert "name=" not in source.replace("translation_key=", ""), module
+    assert (PACKAGE / "repairs.py").is_file()
+    assert (PACKAGE / "diagnostics.py").is_file()
+    config_flow = (PACKAGE / "config_flow.py").read_text(encoding="utf-8")
+    for step in ("async_step_reauth", "async_step_reconfigure"):
+        assert step in config_flow, step
+    assert "unique_id" not in config_flow.replace("unique_id is None", "")
+
+
+def test_every_module_is_small() -> None:
+    """One concern per module: none over 400 lines."""
+    sizes = {
+        str(path.relative_to(ROOT)): len(path.read_text(encoding="utf-8").splitlines())
+        for path in PACKAGE.rglob("*.py")
+    }
+    assert {path: size for path, size in sizes.items() if size > 400} == {}
+
+
+def test_core_never_imports_home_assistant() -> None:
+    import ast
+
+    for path in (PACKAGE / "core").glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = (
+                [alias.name for alias in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else []
+            )
+            assert not any(name.startswith("homeassistant") for name in names), path.name
