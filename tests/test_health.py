@@ -30,7 +30,7 @@ def _issue(hass: HomeAssistant, issue_id: str) -> ir.IssueEntry | None:
     return ir.async_get(hass).async_get_issue(DOMAIN, issue_id)
 
 
-async def _readers_gone(hass: HomeAssistant, timeout: float = 20.0) -> bool:
+async def _readers_gone(hass: HomeAssistant, timeout: float = STOP_BOUND) -> bool:
     """Wait for abandoned reader threads to finish their blocked read on their own."""
 
     def alive() -> list[threading.Thread]:
