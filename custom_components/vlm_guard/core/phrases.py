@@ -2,7 +2,7 @@
 
 Each entry is a case-insensitive regex fragment matched as a whole word or
 phrase. `VerdictPhrases` compiles its lists once, so a camera can add its own
-("in the neighbour's garden") without touching the rules in verdict.py.
+("in the neighbour's garden") without touching the rules in verdict_guards.py.
 """
 
 from __future__ import annotations
@@ -41,6 +41,16 @@ _SPECIAL_TOKENS = re.compile(
 def normalise(text: str) -> str:
     """Return the answer without thinking, special tokens and look-alike characters."""
     text = unicodedata.normalize("NFKC", text).translate(_TRANSLATE)
+    text = _THINKING.sub(" ", text)
+    return _SPECIAL_TOKENS.sub(" ", text).strip()
+
+
+def strip_markup(text: str) -> str:
+    """Return the answer without thinking and special tokens, its characters untouched.
+
+    JSON is read from this first: a curly quote inside a description is text,
+    and turning it into a straight quote would break the JSON around it.
+    """
     text = _THINKING.sub(" ", text)
     return _SPECIAL_TOKENS.sub(" ", text).strip()
 

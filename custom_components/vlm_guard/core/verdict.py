@@ -22,6 +22,7 @@ from .phrases import (
     VerdictPhrases,
     literal_phrase,
     normalise,
+    strip_markup,
 )
 from .verdict_guards import guard, has_subject
 
@@ -107,11 +108,17 @@ def _parse(text: str, phrases: VerdictPhrases) -> Verdict:
     cleaned = normalise(text)
     if not any(char.isalpha() for char in cleaned):
         return Verdict(False, _clip(cleaned), RULE_UNPARSEABLE)
-    found = _json_object(cleaned)
+    # JSON as written first (its strings may hold curly quotes), then with
+    # look-alike characters made plain (a model that quotes its keys with them).
+    source = strip_markup(text)
+    found = _json_object(source)
+    if found is None:
+        source = cleaned
+        found = _json_object(source)
     if found is not None:
         payload, end = found
         # Prose after the JSON ("Note: he is on the street") can still veto an ALERT.
-        verdict = _from_json(payload, phrases, cleaned[end:])
+        verdict = _from_json(payload, phrases, normalise(source[end:]))
         if verdict is not None:
             return verdict
     else:
