@@ -161,9 +161,7 @@ def gate_open(
     transcription finished: a slow model or a queue must not close it. Speech
     overlapping the `window` seconds after any confirmed visual alert passes.
     """
-    return any(
-        alert <= heard_until and heard_from - alert <= window for alert in visual_alerts
-    )
+    return any(alert <= heard_until and heard_from - alert <= window for alert in visual_alerts)
 
 
 def judge_transcript(
