@@ -6,8 +6,9 @@ from collections.abc import Callable
 import json
 from pathlib import Path
 import subprocess
+from typing import Any
 
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 import pytest
 
 from custom_components.vlm_guard.const import EVENT_ALERT
@@ -15,10 +16,13 @@ from custom_components.vlm_guard.const import EVENT_ALERT
 from .conftest import PERSON_CLIP
 from .harness.rtsp import RtspServer, footage
 from .harness.vlm_server import RecordedRequest, StandInVLM
-from .helpers import add_camera, add_server, entity_id, listen, wait_for
+from .helpers import add_camera, add_server, entity_id, wait_for
 
-REPEAT_WINDOW = 6.0
-FALLBACK_INTERVAL = 2.0
+# A check every 7 s, alerts that end 5 s after the last one, verdicts reused for 12 s:
+# each check raises an alert of its own, the second one on the first one's verdict.
+REPEAT_WINDOW = 12.0
+FALLBACK_INTERVAL = 7.0
+ALERT_HOLD = 5.0
 STANDING_STILL = json.dumps(
     {
         "verdict": "ALERT",
@@ -65,43 +69,44 @@ async def test_same_image_reuses_the_verdict_until_the_window_ends(
 
     vlm_server.answer = answer
     camera = rtsp_server(still_clip)
-    alerts = listen(hass, EVENT_ALERT)
+    # Each alert, with how many questions the VLM had been asked when it was raised.
+    alerts: list[tuple[dict[str, Any], int]] = []
+    hass.bus.async_listen(
+        EVENT_ALERT,
+        callback(lambda event: alerts.append((event.data, len(vlm_server.chat_requests)))),
+    )
     entry = await add_server(hass, vlm_server)
     subentry_id = await add_camera(
         hass,
         entry,
         camera.url,
         interval=1.0,
+        alert_hold=ALERT_HOLD,
         fallback_interval=FALLBACK_INTERVAL,
         vlm={"repeat_window": REPEAT_WINDOW},
     )
     description_id = entity_id(hass, "sensor", f"{subentry_id}_description")
     calls_id = entity_id(hass, "sensor", f"{subentry_id}_vlm_calls_today")
 
-    # The first check after connecting asks the VLM; the next checks of the same
-    # image inside the window reuse its verdict and raise the alert again.
-    assert await wait_for(hass, lambda: len(alerts) >= 2, 30), [e.data for e in alerts]
-    first, second = alerts[0].data, alerts[1].data
-    assert len(vlm_server.chat_requests) == 1
-    assert first["reused"] is False
-    assert first["reason"] == "first"
-    assert second["reused"] is True
-    assert second["reason"] == "fallback"
+    # The first check after connecting asks the VLM; the next check of the same
+    # image, inside the window, reuses its verdict and raises the alert again.
+    assert await wait_for(hass, lambda: len(alerts) >= 2, 40), alerts
+    (first, asked_first), (second, asked_second) = alerts[:2]
+    assert (first["reused"], first["reason"], asked_first) == (False, "first", 1)
+    assert (second["reused"], second["reason"], asked_second) == (True, "fallback", 1)
     assert (
         second["description"] == first["description"] == "A person is standing still by the door."
     )
     assert second["rule"] == first["rule"] == "json_alert"
     assert second["raw_answer"] == first["raw_answer"]
-    assert second["snapshot_path"] != first["snapshot_path"]
+    assert hass.states.get(description_id).attributes["reused"] is True
     assert await wait_for(hass, lambda: hass.states.get(calls_id).state == "1", 5)
-    state = hass.states.get(description_id)
-    assert state.attributes["reused"] is True
 
     # Once the window has passed the same image is asked about again, and that
     # alert says so.
-    assert await wait_for(
-        hass, lambda: sum(not event.data["reused"] for event in alerts) >= 2, 30
-    ), [event.data for event in alerts]
+    assert await wait_for(hass, lambda: len(alerts) >= 3, 30), alerts
+    third, asked_third = alerts[2]
+    assert (third["reused"], third["reason"], asked_third) == (False, "fallback", 2)
     assert len(asked) == 2
     assert asked[1] - asked[0] >= REPEAT_WINDOW - 0.5
     # Calls count the questions asked, not the checks made.
