@@ -2,10 +2,14 @@
 
 Serves a 4K15 H.264 clip (1 s keyframe interval, made once with FFmpeg and
 cached) from the real RTSP server, then reads it for the same wall time, at the
-same time, in two processes: (a) decoding every frame, (b) VLM Guard's
-StreamReader with a 5 s tick, taking one frame per tick as the monitor does.
-Each process reports its own CPU time (all threads), so the two figures and
-their ratio come from one run.
+same time, in separate processes: (a) decoding every frame, (b) VLM Guard's
+StreamReader with a 5 s tick, taking one frame per tick as the monitor does,
+(c) the camera's feed with a 640x360 detection substream, ticked by the live
+camera's own FrameTicker and Analyzer. Each process reports its own CPU time
+(all threads), so the figures and their ratios come from one run.
+
+With --replay, the same clip is read as a file instead: a full decode of it
+against scripts/replay at the tick interval, each in a process of its own.
 """
 
 from __future__ import annotations
@@ -50,15 +54,18 @@ def make_clip(seconds: int, scene: str, size: str, bitrate: str) -> Path:
         else:
             inputs, prefix = ["-stream_loop", "-1", "-i", str(source)], ""
         buffer = "2M" if width == "640" else "16M"
+        # Encoded under another name first: a run cut short leaves no broken clip in the cache.
+        partial = clip.with_suffix(".part.mp4")
         subprocess.run(
             [
                 "ffmpeg", "-v", "error", *inputs, "-t", str(seconds),
                 "-vf", f"{prefix}scale={width}:{height}:flags=bicubic,fps=15,noise=alls=1:allf=t",
                 "-c:v", "libx264", "-preset", "veryfast", "-b:v", bitrate, "-maxrate", bitrate,
-                "-bufsize", buffer, "-g", "15", "-pix_fmt", "yuv420p", "-an", "-y", str(clip),
+                "-bufsize", buffer, "-g", "15", "-pix_fmt", "yuv420p", "-an", "-y", str(partial),
             ],
             check=True,
         )  # fmt: skip
+        partial.rename(clip)
     return clip
 
 
@@ -73,20 +80,22 @@ def _tick_schedule(started: float, seconds: float, interval: float) -> Iterator[
         yield due
 
 
-def worker_full(url: str, seconds: float) -> dict[str, float]:
-    """Decode every frame, the way a plain RTSP client would."""
+def worker_full(url: str, seconds: float | None) -> dict[str, float]:
+    """Decode every frame, the way a plain RTSP client (or player) would; a file to its end."""
     import av
 
     from custom_components.vlm_guard.core.stream import OPEN_OPTIONS
 
     started_cpu, started = _cpu_seconds(), time.monotonic()
     frames = 0
-    with av.open(url, options=dict(OPEN_OPTIONS), timeout=(10, 10)) as container:
+    live = url.startswith("rtsp://")
+    options = dict(OPEN_OPTIONS) if live else {}
+    with av.open(url, options=options, timeout=(10, 10)) as container:
         video = container.streams.video[0]
         video.thread_type = "AUTO"
         for _ in container.decode(video):
             frames += 1
-            if time.monotonic() - started >= seconds:
+            if seconds is not None and time.monotonic() - started >= seconds:
                 break
     return {
         "cpu": _cpu_seconds() - started_cpu,
@@ -141,48 +150,87 @@ def worker_reader(url: str, seconds: float, interval: float) -> dict[str, float]
 
 
 def worker_substream(url: str, sub_url: str, seconds: float, interval: float) -> dict[str, float]:
-    """Find motion on the substream; decode the 4K stream only when the VLM is to look."""
+    """Find motion on the substream; decode the 4K stream only when the VLM is to look.
+
+    The camera's own feed and ticker do the work, as in Home Assistant: each
+    tick schedules the next one and analyses the newest frame, blocking.
+    """
+    from custom_components.vlm_guard.core.feed import CameraFeed, FrameTicker
     from custom_components.vlm_guard.core.pipeline import Analyzer
-    from custom_components.vlm_guard.core.stream import StreamReader
 
     started_cpu, started = _cpu_seconds(), time.monotonic()
-    sub = StreamReader(sub_url, name="bench-sub", tick_interval=interval)
-    main = StreamReader(url, name="bench-main", tick_interval=interval, on_demand=True)
-    sub.start()
-    main.start()
-    analyzer = Analyzer()
+    feed = CameraFeed(url, sub_url, name="bench", interval=interval)
+    ticker = FrameTicker(feed, Analyzer())
+    feed.start()
     ticks = judged = 0
-    last_sequence = 0
     try:
         for next_tick in _tick_schedule(started, seconds, interval):
-            sub.schedule_tick(next_tick)
-            small, big = sub.latest(), main.latest()
+            feed.schedule_tick(next_tick)
+            result = ticker.tick()
             ticks += 1
-            if small is None or big is None or small.sequence == last_sequence:
-                continue
-            last_sequence = small.sequence
-            finding = analyzer.find(
-                small.image, small.received, (big.image.width, big.image.height)
-            )
-            if finding.reason is None:
-                continue
-            main.request_frame()
-            deadline = time.monotonic() + 2.0
-            while (fresh := main.latest()) is big and time.monotonic() < deadline:
-                time.sleep(0.05)
-            analyzer.render(finding, (fresh or big).image)
-            judged += 1
+            judged += result is not None and result.ask_vlm
     finally:
-        sub.stop(5)
-        main.stop(5)
+        CameraFeed.stop_readers(feed.readers, 5)
+    assert feed.detect is not None
     return {
         "cpu": _cpu_seconds() - started_cpu,
         "wall": time.monotonic() - started,
-        "frames": main.decoded,
-        "sub_frames": sub.decoded,
+        "frames": feed.main.decoded,
+        "sub_frames": feed.detect.decoded,
         "ticks": ticks,
         "judged": judged,
     }
+
+
+def worker_replay_read(path: str, interval: float) -> dict[str, float]:
+    """Only read the file as scripts/replay does, analysing nothing: its decoding cost."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from replay import TickReader
+
+    started_cpu, started = _cpu_seconds(), time.monotonic()
+    reader = TickReader(path, interval)
+    ticks = sum(1 for _ in reader)
+    return {
+        "cpu": _cpu_seconds() - started_cpu,
+        "wall": time.monotonic() - started,
+        "frames": reader.decoded,
+        "ticks": ticks,
+    }
+
+
+def bench_replay(clip: Path, interval: float, description: str) -> None:
+    """Time a full decode of a file against scripts/replay of it, one after the other."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    base = [sys.executable, __file__, "--interval", str(interval), "--url", str(clip)]
+
+    def worker(name: str) -> dict[str, float]:
+        done = subprocess.run(
+            [*base, "--worker", name], capture_output=True, text=True, env=env, check=True
+        )
+        return dict(json.loads(done.stdout))
+
+    full = worker("full-file")
+    reading = worker("replay-read")
+    # scripts/replay as a user runs it; its summary carries its own CPU time.
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "replay.py"), str(clip), "--interval", str(interval)],
+        capture_output=True, text=True, env=env, check=True,
+    )  # fmt: skip
+    replay = json.loads(done.stderr.strip().splitlines()[-1])
+    print(f"{description} as a file, replayed at a {interval:g} s tick")
+    print(f"full decode: {full['cpu']:.2f} CPU s ({full['frames']} frames)")
+    print(
+        f"replay, reading only: {reading['cpu']:.2f} CPU s ({reading['frames']} frames decoded "
+        f"for {reading['ticks']} ticks) = {reading['cpu'] / full['cpu']:.3f}x a full decode"
+    )
+    print(
+        f"replay with motion analysis: {replay['cpu_seconds']:.2f} CPU s ({replay['ticks']} ticks, "
+        f"{replay['decoded_frames']} of {replay['packets']} frames decoded, "
+        f"{replay['vlm_calls']} VLM questions)"
+    )
+    print(
+        f"replay at {interval:g} s tick: {replay['cpu_seconds'] / full['cpu']:.3f}x a full decode"
+    )
 
 
 def main() -> None:
@@ -197,7 +245,14 @@ def main() -> None:
         help="an empty room (default: the quiet ticks) or people walking",
     )
     parser.add_argument(
-        "--worker", choices=["full", "receive", "reader", "substream"], help=argparse.SUPPRESS
+        "--replay",
+        action="store_true",
+        help="compare scripts/replay of the clip as a file with a full decode of it",
+    )
+    parser.add_argument(
+        "--worker",
+        choices=["full", "full-file", "receive", "reader", "substream", "replay-read"],
+        help=argparse.SUPPRESS,
     )
     parser.add_argument("--url", help=argparse.SUPPRESS)
     parser.add_argument("--sub-url", help=argparse.SUPPRESS)
@@ -205,6 +260,12 @@ def main() -> None:
 
     if args.worker == "full":
         print(json.dumps(worker_full(args.url, args.seconds)))
+        return
+    if args.worker == "full-file":
+        print(json.dumps(worker_full(args.url, None)))
+        return
+    if args.worker == "replay-read":
+        print(json.dumps(worker_replay_read(args.url, args.interval)))
         return
     if args.worker == "receive":
         print(json.dumps(worker_receive(args.url, args.seconds)))
@@ -221,13 +282,19 @@ def main() -> None:
 
     length = int(args.seconds) + 30
     clip = make_clip(length, args.scene, "3840x2160", "8M")
-    sub_clip = make_clip(length, args.scene, "640x360", "512k")
     bitrate = int(
         subprocess.run(
             ["ffprobe", "-v", "error", "-show_entries", "format=bit_rate", "-of", "csv=p=0", str(clip)],
             capture_output=True, text=True, check=True,
         ).stdout.strip()
     )  # fmt: skip
+    description = (
+        f"4K15 H.264 ({args.scene} scene, {bitrate / 1e6:.1f} Mbit/s, 1 s keyframe interval)"
+    )
+    if args.replay:
+        bench_replay(clip, args.interval, f"{description}, {length} s")
+        return
+    sub_clip = make_clip(length, args.scene, "640x360", "512k")
     # One server per reader, so that each reader gets its own session from the start.
     servers = [RtspServer(file=clip) for _ in range(4)] + [RtspServer(file=sub_clip)]
     for server in servers:
@@ -270,10 +337,7 @@ def main() -> None:
 
     full, ours = results["full"], results["reader"]
     per_minute = {name: r["cpu"] / r["wall"] * 60 for name, r in results.items()}
-    print(
-        f"4K15 H.264 ({args.scene} scene, {bitrate / 1e6:.1f} Mbit/s, 1 s keyframe interval) over RTSP/TCP, "
-        f"{args.seconds:.0f} s of stream, tick {args.interval:g} s"
-    )
+    print(f"{description} over RTSP/TCP, {args.seconds:.0f} s of stream, tick {args.interval:g} s")
     print(
         f"(a) decode every frame: {per_minute['full']:.2f} CPU s per stream-minute "
         f"= {per_minute['full'] / 60 * 100:.2f} % of one core ({full['frames']} frames)"

@@ -1,11 +1,17 @@
 """Replay a recording (or a live RTSP URL) through VLM Guard's own pipeline.
 
 Prints one JSON object per tick to stdout, as fast as the source decodes:
-  {"t": seconds into the stream, "motion": bool, "boxes": [[x, y, w, h], ...],
-   "crop": [x, y, w, h] or null, "vlm": bool, "reason": "motion" | "fallback" | "first" | null}
+  {"t": seconds into the stream, "frame": seconds of the frame analysed,
+   "motion": bool, "boxes": [[x, y, w, h], ...], "crop": [x, y, w, h] or null,
+   "vlm": bool, "reason": "motion" | "fallback" | "first" | null}
 `vlm` is true when the VLM would be asked; with --vlm it is asked, and the line
 also carries "verdict": {"alert", "rule", "description"}. Boxes are in source
-pixels. A summary goes to stderr: ticks, VLM calls, CPU seconds.
+pixels. A summary goes to stderr: ticks, VLM calls, frames decoded, CPU seconds.
+
+The source is read as the live reader reads a camera, on the source's own
+timeline: when keyframes come at least once per tick, only the keyframe that
+arrives just before each tick is decoded, and that is the frame the tick sees.
+A tick that would see no new frame is skipped, as on the camera.
 """
 
 from __future__ import annotations
@@ -13,19 +19,22 @@ from __future__ import annotations
 import argparse
 import asyncio
 from collections.abc import Iterator
+from dataclasses import dataclass
 import json
 import os
 from pathlib import Path
 import sys
 import time
-from typing import Any
+from typing import Any, Final
 
 import aiohttp
 import av
 
-from custom_components.vlm_guard.core.pipeline import DEFAULT_FALLBACK_INTERVAL, Analyzer
+from custom_components.vlm_guard.core.defaults import DEFAULT_FALLBACK_INTERVAL
+from custom_components.vlm_guard.core.keyframes import KeyframeGate
+from custom_components.vlm_guard.core.pipeline import Analyzer
 from custom_components.vlm_guard.core.settings import MOTION_DEFAULTS, motion_config
-from custom_components.vlm_guard.core.stream import OPEN_OPTIONS
+from custom_components.vlm_guard.core.stream import OPEN_OPTIONS, decode_keyframe
 from custom_components.vlm_guard.core.verdict import parse_verdict
 from custom_components.vlm_guard.core.vlm import (
     BACKENDS,
@@ -36,25 +45,87 @@ from custom_components.vlm_guard.core.vlm import (
 )
 from custom_components.vlm_guard.core.zones import ZoneError, parse_zones
 
+# Timestamps closer than this are the same instant (they went through floats).
+_SAME_TIME: Final = 1e-6
 
-def ticks(source: str, interval: float) -> Iterator[tuple[float, av.VideoFrame]]:
-    """Yield the first frame at or after every multiple of `interval` seconds."""
-    options = dict(OPEN_OPTIONS) if source.startswith(("rtsp://", "rtsps://")) else {}
-    with av.open(source, options=options) as container:
-        video = container.streams.video[0]
-        video.thread_type = "AUTO"
-        start: float | None = None
-        next_time = 0.0
-        for frame in container.decode(video):
-            if frame.pts is None or video.time_base is None:
-                continue
-            seconds = float(frame.pts * video.time_base)
-            start = seconds if start is None else start
-            t = seconds - start
-            if t + 1e-6 < next_time:
-                continue
-            next_time = (int(t / interval + 1e-6) + 1) * interval
-            yield t, frame
+
+@dataclass(frozen=True, slots=True)
+class Tick:
+    """One tick: when it came, and the frame the live reader would have had in hand."""
+
+    t: float
+    frame_t: float
+    frame: av.VideoFrame
+
+
+class TickReader:
+    """Read a source as the camera's reader does, with ticks on the source's own timeline."""
+
+    def __init__(self, source: str, interval: float) -> None:
+        """Prepare to read `source` with a tick every `interval` seconds of its timeline."""
+        self.source = source
+        self.interval = interval
+        self.gate = KeyframeGate(interval)
+        self.packets = 0
+        self.decoded = 0
+        """Frames the decoder gave: about one per tick when keyframes suffice."""
+        self.keyframes_only = False
+
+    def __iter__(self) -> Iterator[Tick]:
+        """Yield the ticks that get a new frame, in order."""
+        live = self.source.startswith(("rtsp://", "rtsps://"))
+        options = dict(OPEN_OPTIONS) if live else {}
+        gate = self.gate
+        with av.open(self.source, options=options) as container:
+            video = container.streams.video[0]
+            # The reader's settings, so that the same frames come out at the same time.
+            video.thread_type = "SLICE"
+            time_base = video.time_base
+            # Demuxers give every stream a time base; the type allows for none.
+            assert time_base is not None
+            start: float | None = None
+            clock = next_tick = 0.0
+            in_hand: tuple[float, av.VideoFrame] | None = None
+            seen: av.VideoFrame | None = None
+            gate.schedule_tick(next_tick)
+            for packet in container.demux(video):
+                if packet.size == 0 or packet.pts is None:
+                    continue
+                seconds = float(packet.pts * time_base)
+                start = seconds if start is None else start
+                # With B-frames packets come out of display order: time is the newest seen.
+                clock = max(clock, seconds - start)
+                # Ticks whose time has passed read the frame in hand, as the live ticks do;
+                # ticks before the first frame wait for it.
+                while in_hand is not None and clock > next_tick + _SAME_TIME:
+                    if in_hand[1] is not seen:
+                        seen = in_hand[1]
+                        yield Tick(next_tick, *in_hand)
+                    next_tick += self.interval
+                    gate.schedule_tick(next_tick)
+                self.packets += 1
+                if packet.is_keyframe:
+                    gate.keyframe(seconds)
+                    # Switch modes only on a keyframe: a P-frame needs its references.
+                    self.keyframes_only = gate.keyframes_suffice
+                    if self.keyframes_only and not gate.wanted(clock):
+                        continue
+                elif self.keyframes_only:
+                    continue
+                gate.decoding(clock)
+                try:
+                    images = (
+                        decode_keyframe(video, packet)
+                        if self.keyframes_only
+                        else video.codec_context.decode(packet)
+                    )
+                except av.error.InvalidDataError:
+                    continue
+                for image in images:
+                    self.decoded += 1
+                    gate.delivered()
+                    if image.pts is not None:
+                        in_hand = (float(image.pts * time_base) - start, image)
 
 
 def _parse_args(argv: list[str]) -> argparse.Namespace:
@@ -137,14 +208,17 @@ async def replay(args: argparse.Namespace) -> int:
     )
     count = calls = motion = 0
     started_cpu, started_wall = time.process_time(), time.monotonic()
+    reader = TickReader(args.source, args.interval)
     try:
-        for t, frame in ticks(args.source, args.interval):
-            result = analyzer.tick(frame, t)
+        for tick in reader:
+            # The frame's own time, as the live camera passes when its frame arrived.
+            result = analyzer.tick(tick.frame, tick.frame_t)
             count += 1
             motion += result.motion
             calls += result.ask_vlm
             line: dict[str, Any] = {
-                "t": round(t, 3),
+                "t": round(tick.t, 3),
+                "frame": round(tick.frame_t, 3),
                 "motion": result.motion,
                 "boxes": [list(box) for box in result.boxes],
                 "crop": list(result.crop_box) if result.crop_box else None,
@@ -164,6 +238,9 @@ async def replay(args: argparse.Namespace) -> int:
         "ticks": count,
         "motion_ticks": motion,
         "vlm_calls": calls,
+        "decoded_frames": reader.decoded,
+        "packets": reader.packets,
+        "keyframes_only": reader.keyframes_only,
         "cpu_seconds": round(time.process_time() - started_cpu, 3),
         "wall_seconds": round(time.monotonic() - started_wall, 3),
     }

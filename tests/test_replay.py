@@ -60,9 +60,18 @@ def test_no_motion_where_nothing_moves(
 def test_slow_walker_is_found_where_it_walks(clip_dir: Path) -> None:
     clip = clips.write_clip(clip_dir / "walker.mp4", clips.slow_walker, 30)
     lines, summary = _run(str(clip), "--interval", "5", "--fallback", "0")
-    motion = {line["t"]: line for line in lines if line["motion"]}
-    # Still for 10 s, then moving: 15 px/s is 75 px between 5-second ticks, plenty to see.
-    assert sorted(motion) == [10.0, 15.0, 20.0, 25.0]
+    # As on the camera, each tick sees the keyframe that came just before it (1 s GOP).
+    assert [(line["t"], line["frame"]) for line in lines] == [
+        (0.0, 0.0),
+        (5.0, 4.0),
+        (10.0, 9.0),
+        (15.0, 14.0),
+        (20.0, 19.0),
+        (25.0, 24.0),
+    ]
+    motion = {line["frame"]: line for line in lines if line["motion"]}
+    # Absent for 10 s, then walking: 15 px/s is 75 px between 5-second ticks, plenty to see.
+    assert sorted(motion) == [14.0, 19.0, 24.0]
     for t, line in motion.items():
         x, y, w, h = line["crop"]
         walker_x = 40 + int((t - 10) * 15)
@@ -70,7 +79,7 @@ def test_slow_walker_is_found_where_it_walks(clip_dir: Path) -> None:
         assert x + w >= walker_x
         assert y <= 150
         assert y + h >= 300
-    assert summary["vlm_calls"] == 4
+    assert summary["vlm_calls"] == 3
 
 
 def test_zones_file_and_fallback(clip_dir: Path, tmp_path: Path) -> None:
@@ -91,8 +100,34 @@ def test_zones_file_and_fallback(clip_dir: Path, tmp_path: Path) -> None:
     )
     lines, summary = _run(str(clip), "--interval", "5", "--zones", str(zones), "--fallback", "10")
     assert not any(line["motion"] for line in lines)
-    assert [line["reason"] for line in lines] == ["first", None, "fallback", None, "fallback", None]
+    # The fallback counts the frames' own times (0, 4, 9, 14, 19, 24), as on the camera.
+    assert [line["reason"] for line in lines] == ["first", None, None, "fallback", None, "fallback"]
     assert summary["vlm_calls"] == 3
+
+
+def test_replay_decodes_one_keyframe_per_tick(clip_dir: Path) -> None:
+    """1 s keyframe interval, 5 s ticks: every packet is read, one frame per tick decoded."""
+    clip = clips.write_clip(clip_dir / "noise.mp4", clips.noise, 30)
+    lines, summary = _run(str(clip), "--interval", "5", "--fallback", "0")
+    assert summary["keyframes_only"]
+    assert summary["packets"] == 30 * clips.FPS
+    assert summary["ticks"] == len(lines) == 6
+    # One per tick, and the keyframe for a tick at 30 s that the clip ends before.
+    assert summary["decoded_frames"] == summary["ticks"] + 1
+    for line in lines[1:]:
+        assert line["t"] - 1.5 <= line["frame"] < line["t"]
+
+
+def test_replay_decodes_everything_when_keyframes_are_rare(clip_dir: Path) -> None:
+    """3 s keyframe interval, 1 s ticks: keyframes alone would be stale, so all is decoded."""
+    clip = clips.write_clip(clip_dir / "noise-gop3.mp4", clips.noise, 12, gop=3 * clips.FPS)
+    lines, summary = _run(str(clip), "--interval", "1", "--fallback", "0")
+    assert not summary["keyframes_only"]
+    # Until the second keyframe shows the GOP, the first keyframe is all there is.
+    assert summary["decoded_frames"] == summary["packets"] - (3 * clips.FPS - 1)
+    assert [line["t"] for line in lines] == [0.0, *range(3, 12)]
+    for line in lines[1:]:
+        assert line["t"] - 0.3 <= line["frame"] <= line["t"]
 
 
 def test_bad_zones_file_is_explained(tmp_path: Path) -> None:

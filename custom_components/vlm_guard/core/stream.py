@@ -8,8 +8,9 @@ for longer than the read timeout.
 Decoding is where the CPU goes (a 4K stream costs ~15 % of a core to decode in
 full) while the pipeline looks at one frame per tick. When the stream's
 keyframes come at least once per tick, only keyframes are decoded, and only the
-one that arrives just before the next tick; other packets are read and dropped
-without decoding. When keyframes are rarer than ticks, every frame is decoded.
+one that arrives just before the next tick (`KeyframeGate` decides); other
+packets are read and dropped without decoding. When keyframes are rarer than
+ticks, every frame is decoded.
 
 A camera's audio track (AAC, G.711, PCM...) is decoded in full when someone
 listens (`audio_sink`) and handed over as mono float32 samples at its own rate.
@@ -17,9 +18,9 @@ listens (`audio_sink`) and handed over as mono float32 samples at its own rate.
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from fractions import Fraction
 import logging
 import threading
 import time
@@ -30,6 +31,8 @@ import av.container
 import av.error
 import numpy as np
 
+# Callers judge a frame's age by the reader's decode window, so it is importable from here.
+from .keyframes import TICK_WINDOW_GOPS, KeyframeGate  # noqa: F401
 from .redact import mask_text, mask_url
 
 _LOGGER = logging.getLogger(__name__)
@@ -42,10 +45,6 @@ OPEN_OPTIONS: Final = {
 OPEN_TIMEOUT: Final = 10.0
 READ_TIMEOUT: Final = 10.0
 RECONNECT_DELAYS: Final = (1.0, 2.0, 5.0, 10.0, 30.0)
-# Keyframe intervals remembered to judge the stream's GOP (the longest counts).
-GOP_HISTORY: Final = 4
-# A keyframe is decoded when it arrives within this many GOPs before the next tick.
-TICK_WINDOW_GOPS: Final = 1.5
 AUDIO_BATCH_SECONDS: Final = 1.0
 
 type AudioSink = Callable[[np.ndarray, int, float], None]
@@ -101,6 +100,24 @@ def _bounded(packets: Iterator[av.Packet], read_timeout: float) -> Iterator[av.P
         yield packet
 
 
+def _seconds(pts: int | None, time_base: Fraction | None) -> float | None:
+    """Return a timestamp in seconds, when the stream gives one."""
+    return float(pts * time_base) if pts is not None and time_base is not None else None
+
+
+def decode_keyframe(video: av.VideoStream, packet: av.Packet) -> list[av.VideoFrame]:
+    """Decode a keyframe on its own and drain the decoder (blocking).
+
+    A decoder of a stream with B-frames holds pictures back until later ones
+    arrive: fed keyframes alone, it would hand each one over a tick or two late.
+    """
+    codec = video.codec_context
+    frames = [*codec.decode(packet), *codec.decode(None)]
+    # After a drain the decoder takes packets again only once flushed.
+    codec.flush_buffers()
+    return frames
+
+
 class StreamReader:
     """Decode an RTSP stream in a thread of its own and keep the newest frame."""
 
@@ -126,12 +143,7 @@ class StreamReader:
         """
         self._audio_sink = audio_sink
         self._url = url
-        self._tick_interval = tick_interval
-        self._on_demand = on_demand
-        self._requested = False
-        self._next_tick: float | None = None
-        self._last_decode = 0.0
-        self._gops: deque[float] = deque(maxlen=GOP_HISTORY)
+        self._gate = KeyframeGate(tick_interval, on_demand=on_demand)
         self._name = name
         self._on_status = on_status
         self._open_timeout = open_timeout
@@ -160,15 +172,15 @@ class StreamReader:
     @property
     def keyframe_interval(self) -> float | None:
         """Return the longest recent interval between keyframes, in seconds."""
-        return max(self._gops) if self._gops else None
+        return self._gate.keyframe_interval
 
     def schedule_tick(self, at: float) -> None:
         """Say when (time.monotonic()) the next tick will read a frame."""
-        self._next_tick = at
+        self._gate.schedule_tick(at)
 
     def request_frame(self) -> None:
         """Ask an on-demand reader to decode the next keyframe."""
-        self._requested = True
+        self._gate.request()
 
     @property
     def alive(self) -> bool:
@@ -236,29 +248,6 @@ class StreamReader:
         # A requested stop is not news: no callback into a loop that may be closing.
         self.connected = False
 
-    def _keyframes_suffice(self) -> bool:
-        """Return True when keyframes alone give every tick a fresh frame.
-
-        Until two keyframes have been seen the answer is optimistic: a decoder
-        that joins a stream mid-GOP can only start at a keyframe anyway.
-        """
-        if self._tick_interval is None:
-            return False
-        gop = self.keyframe_interval
-        return gop is None or gop <= self._tick_interval
-
-    def _keyframe_wanted(self, now: float) -> bool:
-        """Return True when this keyframe should be decoded for the next tick."""
-        frame = self._frame
-        if frame is None or frame.generation != self._generation:
-            return True
-        if self._on_demand:
-            return self._requested
-        if self._next_tick is None:
-            return False  # no tick has asked yet: the frame in hand will do
-        window_start = self._next_tick - TICK_WINDOW_GOPS * (self.keyframe_interval or 0.0)
-        return now >= window_start and self._last_decode < window_start
-
     def _read_once(self) -> None:
         """Open the stream, decode until it ends, an error, or the stop signal."""
         with open_stream(
@@ -274,10 +263,10 @@ class StreamReader:
             # packets arrive, which stalls a decoder fed keyframes alone.
             video.thread_type = "SLICE"
             self._generation += 1
-            self._gops.clear()
-            self.keyframes_only = self._keyframes_suffice()
+            gate = self._gate
+            gate.restart()
+            self.keyframes_only = gate.keyframes_suffice
             time_base = video.time_base
-            last_key: float | None = None
             streams: list[av.stream.Stream] = [video]
             audio = container.streams.audio[0] if container.streams.audio else None
             self.has_audio = audio is not None
@@ -297,32 +286,28 @@ class StreamReader:
                     continue
                 self.packets += 1
                 if packet.is_keyframe:
-                    if packet.pts is not None and time_base is not None:
-                        key_time = float(packet.pts * time_base)
-                        if last_key is not None and key_time > last_key:
-                            self._gops.append(key_time - last_key)
-                        last_key = key_time
+                    gate.keyframe(_seconds(packet.pts, time_base))
                     # Switch modes only on a keyframe: a P-frame needs its references.
-                    self.keyframes_only = self._keyframes_suffice()
-                    if self.keyframes_only and not self._keyframe_wanted(time.monotonic()):
+                    self.keyframes_only = gate.keyframes_suffice
+                    if self.keyframes_only and not gate.wanted(time.monotonic()):
                         continue
                 elif self.keyframes_only:
                     continue
-                self._last_decode = time.monotonic()
-                self._requested = False
+                gate.decoding(time.monotonic())
                 try:
-                    images = video.codec_context.decode(packet)
+                    images = (
+                        decode_keyframe(video, packet)
+                        if self.keyframes_only
+                        else video.codec_context.decode(packet)
+                    )
                 except av.error.InvalidDataError:
                     # A damaged packet costs this frame, not the connection.
                     self.decode_errors += 1
                     continue
                 for image in images:
                     self.decoded += 1
-                    pts = (
-                        float(image.pts * time_base)
-                        if image.pts is not None and time_base is not None
-                        else None
-                    )
+                    gate.delivered()
+                    pts = _seconds(image.pts, time_base)
                     with self._lock:
                         self._sequence += 1
                         self._frame = Frame(
