@@ -23,6 +23,7 @@ from custom_components.vlm_guard.core.settings import (
     CONF_INTERVAL,
     CONF_MOTION,
     CONF_RTSP_URL,
+    CONF_UPDATE_EVERY,
     CONF_VLM,
     MOTION_DEFAULTS,
 )
@@ -76,6 +77,7 @@ async def test_camera_added_after_probe(
         CONF_RTSP_URL: camera.url,
         CONF_INTERVAL: 5.0,
         CONF_ALERT_HOLD: 30.0,
+        CONF_UPDATE_EVERY: 30.0,
         CONF_FALLBACK_INTERVAL: 60.0,
         "stale_after": 20.0,
         CONF_MOTION: MOTION_DEFAULTS,

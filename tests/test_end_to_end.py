@@ -116,7 +116,8 @@ async def test_person_walks_in_raises_an_alert(
     assert payload["time"]
     assert CAMERA_PASSWORD not in str(payload)
     event_state = hass.states.get(event_id)
-    assert event_state.attributes["event_type"] == "alert"
+    assert event_state.attributes["event_type"] == "started"
+    assert event_state.attributes["incident_id"] == payload["incident_id"]
     assert event_state.attributes["description"] == "A person walks into the room."
     assert hass.states.get(description_id).state == "A person walks into the room."
     assert hass.states.get(alert_id).attributes["description"] == "A person walks into the room."

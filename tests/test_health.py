@@ -313,10 +313,14 @@ async def test_restart_keeps_zones_settings_and_alert_history(
     await hass.services.async_call(
         DOMAIN, "set_zones", {"entity_id": camera_id, "zones": zones}, blocking=True
     )
-    assert await wait_for(hass, lambda: len(alerts) >= 2, 60)
+    assert await wait_for(hass, lambda: sum(d.alert for d in monitor.decisions) >= 2, 60)
     before = [decision.time for decision in monitor.decisions]
     last_alert = monitor.last_alert
     assert last_alert is not None
+    assert len(alerts) == 1
+    incident = monitor.alerts.incident
+    assert incident is not None
+    calls = monitor.stats.calls_today
 
     await hass.config_entries.async_unload(entry.entry_id)
     assert await hass.config_entries.async_setup(entry.entry_id)
@@ -326,6 +330,12 @@ async def test_restart_keeps_zones_settings_and_alert_history(
     assert restored is not monitor
     assert [decision.time for decision in restored.decisions][: len(before)] == before
     assert restored.last_alert == last_alert
+    # The incident carries on across the reload: still on, same id, no second alert event.
+    assert restored.alerts.incident is not None
+    assert restored.alerts.incident.id == incident.id
+    assert restored.alert_on
+    assert len(alerts) == 1
+    assert restored.stats.calls_today >= calls
     assert restored.settings.vlm_outage == "fail_open"
     assert restored.alert_hold == 120
     report = await async_get_config_entry_diagnostics(hass, entry)

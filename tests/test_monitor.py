@@ -116,7 +116,7 @@ async def test_alert_turns_off_after_hold_time(
     await hass.config_entries.async_unload(entry.entry_id)
 
 
-async def test_new_alert_extends_the_hold(
+async def test_new_alert_extends_the_incident(
     hass: HomeAssistant, camera: RtspServer, vlm_server: StandInVLM
 ) -> None:
     events: list[Event[Any]] = []
@@ -124,9 +124,15 @@ async def test_new_alert_extends_the_hold(
     entry = await add_server(hass, vlm_server)
     subentry_id = await add_camera(hass, entry, camera.url, alert_hold=5)
     alert_id = entity_id(hass, "binary_sensor", f"{subentry_id}_alert")
-    assert await wait_for(hass, lambda: len(events) >= 3, 30)
-    # Alerts keep coming every tick (1 s) while people move: the 5 s hold never lapses.
+    monitor = entry.runtime_data.cameras[subentry_id]
+    assert await wait_for(
+        hass, lambda: (incident := monitor.alerts.incident) is not None and incident.alerts >= 3, 30
+    )
+    # Alerts keep coming every tick (1 s) while people move: the 5 s quiet time
+    # never lapses, so it is one incident and one notification.
     assert hass.states.get(alert_id).state == "on"
+    incident_id = monitor.alerts.incident.id
+    assert [event.data["incident_id"] for event in events].count(incident_id) == 1
     assert vlm_server.answer == DEFAULT_ANSWER
     await hass.config_entries.async_unload(entry.entry_id)
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import aiohttp
 import pytest
 
@@ -95,11 +93,10 @@ async def test_garbage_is_a_response_error(
 async def test_slow_server_times_out(
     session: aiohttp.ClientSession, server: StandInVLM, backend: str
 ) -> None:
+    # The stand-in hangs until it is stopped: only the client's own timeout ends the call.
     server.fail_next("timeout")
-    started = time.monotonic()
     with pytest.raises(VLMConnectionError, match=r"within 0\.5 s"):
         await create_client(session, _settings(server, backend=backend, timeout=0.5)).analyze(JPEG)
-    assert time.monotonic() - started < 2.0
 
 
 @pytest.mark.parametrize("backend", ["ollama", "openai"])

@@ -133,7 +133,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: VLMGuardConfigEntry) -> 
         # Reader threads must exit when Home Assistant stops, not only on unload.
         await _async_stop(data)
 
-    entry.async_on_unload(hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, _async_stop_cameras))
+    # A plain listener, not a one-shot: unload removes it whether or not it fired.
+    entry.async_on_unload(hass.bus.async_listen(EVENT_HOMEASSISTANT_STOP, _async_stop_cameras))
     entry.async_on_unload(entry.add_update_listener(_async_update_listener))
     return True
 

@@ -39,8 +39,11 @@ def _alert_attributes(monitor: CameraMonitor) -> dict[str, Any] | None:
     last = monitor.last_alert
     if last is None:
         return None
-    keys = ("description", "rule", "time", "snapshot_path")
-    return {key: last.get(key) for key in keys}
+    keys = ("description", "rule", "time", "snapshot_path", "incident_id", "incident_started")
+    attributes = {key: last.get(key) for key in keys}
+    if (incident := monitor.alerts.incident) is not None:
+        attributes["incident_alerts"] = incident.alerts
+    return attributes
 
 
 def _problem_attributes(monitor: CameraMonitor) -> dict[str, Any]:

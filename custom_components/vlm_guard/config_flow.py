@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from homeassistant.config_entries import (
     SOURCE_RECONFIGURE,
     ConfigEntry,
+    ConfigEntryState,
     ConfigFlow,
     ConfigFlowResult,
     ConfigSubentryFlow,
@@ -178,9 +179,12 @@ class VLMGuardConfigFlow(ConfigFlow, domain=DOMAIN):
             api_key = str(user_input.get(CONF_API_KEY) or "").strip()
             _, error = await self._async_list_models({**entry.data, CONF_API_KEY: api_key})
             if error is None:
-                return self.async_update_reload_and_abort(
-                    entry, data_updates={CONF_API_KEY: api_key}
-                )
+                result = self.async_update_and_abort(entry, data_updates={CONF_API_KEY: api_key})
+                if entry.state is not ConfigEntryState.LOADED:
+                    # A loaded entry's update listener reloads it on the new key;
+                    # an entry whose setup was refused has no listener to do so.
+                    self.hass.config_entries.async_schedule_reload(entry.entry_id)
+                return result
             errors["base"] = error
         return self.async_show_form(
             step_id="reauth_confirm",

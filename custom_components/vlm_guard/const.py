@@ -50,7 +50,14 @@ VLM_FAILURES_FOR_ISSUE: Final = 3
 
 EVENT_ALERT: Final = "vlm_guard_alert"
 EVENT_HEALTH: Final = "vlm_guard_health"
-EVENT_TYPE_ALERT: Final = "alert"
+EVENT_INCIDENT_ENDED: Final = "vlm_guard_incident_ended"
+# The camera event entity's event types: an incident started, was updated, ended.
+EVENT_TYPE_STARTED: Final = "started"
+EVENT_TYPE_UPDATED: Final = "updated"
+EVENT_TYPE_ENDED: Final = "ended"
+# Verdicts carried by the incident-ended event (all are counted).
+EVENT_VERDICTS_MAX: Final = 10
+EVENT_RAW_ANSWER_MAX: Final = 300
 
 SNAPSHOT_DIR: Final = "vlm_guard"
 SNAPSHOTS_KEPT: Final = 200

@@ -105,7 +105,8 @@ class CameraMonitor:
         self.alerts = AlertPublisher(
             hass,
             payload_base=self.payload_base,
-            hold=settings.alert_hold,
+            quiet=settings.alert_hold,
+            update_every=settings.update_every,
             store=snapshots,
             signal_alert=self.signal_alert,
             on_change=self._updated,
@@ -361,7 +362,8 @@ class CameraMonitor:
         """Return what should survive a restart: recent decisions and the last alert."""
         return {
             "decisions": self.decisions.dump(),
-            "last_alert": self.alerts.last_alert,
+            **self.alerts.dump(),
+            "stats": self.judge.stats.dump(),
             "last_transcript": self.audio.last if self.audio else None,
         }
 
@@ -371,7 +373,8 @@ class CameraMonitor:
         skipped = self.decisions.restore(stored.get("decisions") or [])
         if skipped:
             _LOGGER.debug("Camera %s: skipped %d unreadable stored decisions", self.name, skipped)
-        self.alerts.last_alert = stored.get("last_alert")
+        self.alerts.async_restore(stored)
+        self.judge.stats.restore(stored.get("stats") or {})
         if self.audio is not None and stored.get("last_transcript"):
             self.audio.last = stored["last_transcript"]
 

@@ -56,6 +56,10 @@ class VLMGuardCameraEntity(Entity):
         self._attr_unique_id = f"{monitor.subentry_id}_{description.key}"
         self._attr_device_info = monitor.device_info
 
+    @callback
+    def async_entity_id_changed(self, old_entity_id: str) -> None:
+        """Nothing here depends on the entity id: it may change in place."""
+
     async def async_added_to_hass(self) -> None:
         """Follow the monitor's updates."""
         await super().async_added_to_hass()
@@ -93,6 +97,10 @@ class VLMGuardServerEntity(Entity):
         self.server = server
         self._attr_unique_id = f"{server.entry_id}_{description.key}"
         self._attr_device_info = DeviceInfo(identifiers={(DOMAIN, server.entry_id)})
+
+    @callback
+    def async_entity_id_changed(self, old_entity_id: str) -> None:
+        """Nothing here depends on the entity id: it may change in place."""
 
     async def async_added_to_hass(self) -> None:
         """Follow the server monitor's updates."""

@@ -11,7 +11,13 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .const import EVENT_TYPE_ALERT, EVENT_TYPE_SPEECH, EVENT_TYPE_URGENT_SPEECH
+from .const import (
+    EVENT_TYPE_ENDED,
+    EVENT_TYPE_SPEECH,
+    EVENT_TYPE_STARTED,
+    EVENT_TYPE_UPDATED,
+    EVENT_TYPE_URGENT_SPEECH,
+)
 from .coordinator import CameraMonitor
 from .data import VLMGuardConfigEntry
 from .entity import CameraEntityDescription, VLMGuardCameraEntity, async_add_camera_entities
@@ -30,7 +36,7 @@ CAMERA_EVENTS: tuple[CameraEventDescription, ...] = (
     CameraEventDescription(
         key="alert_event",
         translation_key="alert_event",
-        event_types=[EVENT_TYPE_ALERT],
+        event_types=[EVENT_TYPE_STARTED, EVENT_TYPE_UPDATED, EVENT_TYPE_ENDED],
         signal_fn=lambda monitor: monitor.signal_alert,
     ),
     CameraEventDescription(
@@ -53,13 +59,17 @@ async def async_setup_entry(
 
 
 class CameraEvent(VLMGuardCameraEntity, EventEntity):
-    """Fires `alert` with everything a notification needs, or `speech`/`urgent_speech`."""
+    """Fires an incident's `started`/`updated`/`ended`, or `speech`/`urgent_speech`."""
 
     entity_description: CameraEventDescription
     # Event data repeats what the bus event carries; history keeps the type and time.
     _unrecorded_attributes = frozenset(
         {"raw_answer", "boxes", "crop", "snapshot_media_id", "clip_media_id", "urgent_words"}
     )
+
+    @callback
+    def async_entity_id_changed(self, old_entity_id: str) -> None:
+        """Nothing here depends on the entity id: it may change in place."""
 
     async def async_added_to_hass(self) -> None:
         """Follow the camera's availability and listen for its events."""
@@ -71,11 +81,11 @@ class CameraEvent(VLMGuardCameraEntity, EventEntity):
         )
 
     @callback
-    def _handle_event(self, *args: Any) -> None:
-        # Alerts send (payload); speech sends (event_type, payload).
-        if len(args) == 1:
-            event_type, payload = EVENT_TYPE_ALERT, args[0]
-        else:
-            event_type, payload = args
-        self._trigger_event(event_type, payload)
+    def _handle_event(self, event_type: str, payload: dict[str, Any]) -> None:
+        self._trigger_event(event_type, _attributes(payload))
         self.async_write_ha_state()
+
+
+def _attributes(payload: dict[str, Any]) -> dict[str, Any]:
+    """Return the event data fit for the entity's attributes (the bus event has it all)."""
+    return {key: value for key, value in payload.items() if key != "verdicts"}

@@ -66,6 +66,7 @@ from .core.settings import (
     CONF_SILENCE_DBFS,
     CONF_STALE_AFTER,
     CONF_THRESHOLD,
+    CONF_UPDATE_EVERY,
     CONF_URGENT_WORDS,
     CONF_VLM,
     CONF_VLM_OUTAGE,
@@ -74,6 +75,7 @@ from .core.settings import (
     DEFAULT_INTERVAL,
     DEFAULT_REPEAT_WINDOW,
     DEFAULT_STALE_AFTER,
+    DEFAULT_UPDATE_EVERY,
     MOTION_DEFAULTS,
     OUTAGE_CLOSED,
     OUTAGE_POLICIES,
@@ -231,7 +233,8 @@ CAMERA_SCHEMA = vol.Schema(
         vol.Required(CONF_RTSP_URL): _URL,
         vol.Optional(CONF_DETECT_URL): _URL,
         vol.Required(CONF_INTERVAL, default=DEFAULT_INTERVAL): _number(1, 300, 0.5, "s"),
-        vol.Required(CONF_ALERT_HOLD, default=DEFAULT_ALERT_HOLD): _number(1, 3600, 1, "s"),
+        vol.Required(CONF_ALERT_HOLD, default=DEFAULT_ALERT_HOLD): _number(5, 3600, 1, "s"),
+        vol.Required(CONF_UPDATE_EVERY, default=DEFAULT_UPDATE_EVERY): _number(5, 3600, 1, "s"),
         vol.Required(CONF_FALLBACK_INTERVAL, default=DEFAULT_FALLBACK_INTERVAL): _number(
             0, 3600, 1, "s"
         ),

@@ -42,10 +42,14 @@ class SnapshotStore:
         self.max_age = max_age_days * 86400
 
     async def async_save(
-        self, content: bytes, when: datetime, suffix: str = ".jpg"
+        self, content: bytes, when: datetime, suffix: str = ".jpg", *, name: str | None = None
     ) -> SavedSnapshot | None:
-        """Write a file; a disk error is logged and never stops the alert."""
-        name = when.strftime("%Y%m%d-%H%M%S-%f") + suffix
+        """Write a file named after `when` (and `name`); a disk error never stops the alert.
+
+        Saving under a name already used replaces that file (an incident's best picture).
+        """
+        stem = when.strftime("%Y%m%d-%H%M%S-%f") if name is None else name
+        name = f"{stem}{suffix}"
         try:
             path = await self.hass.async_add_executor_job(self._write, name, content, suffix)
         except OSError as err:

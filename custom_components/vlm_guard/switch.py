@@ -7,7 +7,7 @@ from typing import Any
 
 from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
 from homeassistant.const import STATE_OFF, EntityCategory
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.restore_state import RestoreEntity
 
@@ -41,6 +41,10 @@ async def async_setup_entry(
 
 class TranscriptionSwitch(VLMGuardCameraEntity, SwitchEntity, RestoreEntity):
     """Listen to the camera or not; the choice survives a restart."""
+
+    @callback
+    def async_entity_id_changed(self, old_entity_id: str) -> None:
+        """Nothing here depends on the entity id: it may change in place."""
 
     async def async_added_to_hass(self) -> None:
         """Restore the last choice (on by default)."""

@@ -146,6 +146,14 @@ class IncidentTracker:
             incident.last_announced_at = now
         return IncidentEvent(Change.UPDATED, incident, announce=announce, better_picture=better)
 
+    def resume(self, incident: Incident, now: float) -> bool:
+        """Carry on an incident kept across a restart, if it is not over yet."""
+        if now - incident.last_alert_at >= self.quiet:
+            return False
+        incident.last_announced_at = now
+        self.current = incident
+        return True
+
     def ends_at(self) -> float | None:
         """Return when (same clock) the open incident ends unless another ALERT comes."""
         return None if self.current is None else self.current.last_alert_at + self.quiet
@@ -167,3 +175,31 @@ class IncidentTracker:
         incident.ended = when
         self.current = None
         return IncidentEvent(Change.ENDED, incident)
+
+
+def restore_incident(data: dict[str, Any], *, now: float, wall: datetime) -> Incident | None:
+    """Rebuild an open incident from its summary; `now`/`wall` say what time it is.
+
+    Its monotonic times are placed as far in the past as its wall times are.
+    Returns None when the summary cannot be read.
+    """
+    try:
+        started = datetime.fromisoformat(str(data["started"]))
+        last_alert = datetime.fromisoformat(str(data["last_alert"]))
+        incident = Incident(
+            id=str(data["incident_id"]),
+            started=started,
+            last_alert=last_alert,
+            started_at=now - (wall - started).total_seconds(),
+            last_alert_at=now - (wall - last_alert).total_seconds(),
+            alerts=int(data.get("alerts", 0)),
+            verified=int(data.get("verified_alerts", 0)),
+            snapshots={str(k): str(v) for k, v in (data.get("snapshots") or {}).items()},
+        )
+        for item in data.get("verdicts") or []:
+            incident.verdicts.append(Decision.from_dict(item))
+    except (KeyError, TypeError, ValueError):
+        return None
+    if incident.verdicts:
+        incident.best = max(incident.verdicts, key=picture_score)
+    return incident

@@ -17,7 +17,7 @@ from .annotate import annotate, encode_jpeg
 from .defaults import DEFAULT_FALLBACK_INTERVAL, MotionConfig
 from .fingerprint import dhash
 from .motion import Box, Image, MotionDetector, crop
-from .zones import Zone
+from .zones import Zone, ZoneMask
 
 REASON_MOTION: Final = "motion"
 REASON_FALLBACK: Final = "fallback"
@@ -25,6 +25,7 @@ REASON_FIRST: Final = "first"
 # Full frames are shrunk to this width: the VLM resizes them anyway, and a 4K
 # JPEG would only cost upload time and tokens.
 FULL_FRAME_MAX_WIDTH: Final = 1920
+HIDDEN_GREY: Final = 128
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +80,7 @@ class Analyzer:
         """Create the analyzer; a fallback interval of None or 0 disables full frames."""
         self.detector = MotionDetector(config, zones)
         self.zones = list(zones or [])
+        self._hidden = ZoneMask(self.zones)
         self.fallback_interval = fallback_interval or None
         self._last_full: float | None = None
         self._first_pending = True
@@ -87,6 +89,7 @@ class Analyzer:
         """Apply new zones from the next tick on."""
         self.zones = list(zones)
         self.detector.set_zones(zones)
+        self._hidden = ZoneMask(self.zones)
 
     def reset(self) -> None:
         """Forget the reference frame: the stream was reopened."""
@@ -126,17 +129,23 @@ class Analyzer:
             self._last_full = t
         return Finding([], None, reason)
 
-    @staticmethod
-    def render(finding: Finding, frame: av.VideoFrame | Image) -> TickResult:
-        """Cut what the VLM should see out of the (main stream) frame (blocking)."""
+    def render(self, finding: Finding, frame: av.VideoFrame | Image) -> TickResult:
+        """Cut what the VLM should see out of the (main stream) frame (blocking).
+
+        Areas the zones exclude (and everything outside include zones) are
+        greyed out in every image the VLM gets, crops and full frames alike:
+        the public road beyond the gate must not be judged at all.
+        """
         image = to_image(frame)
-        if finding.crop is not None:
-            judged: Image | None = crop(image, finding.crop)
-        elif finding.reason is not None:
-            judged = _shrink(image)
-        else:
+        if finding.reason is None:
             return TickResult(image, finding.boxes, finding.crop, None, None)
-        assert judged is not None
+        height, width = image.shape[:2]
+        mask = self._hidden.mask(width, height)
+        if mask is not None and not mask.any():
+            # Nothing of the picture is watched: there is nothing to ask about.
+            return TickResult(image, finding.boxes, finding.crop, None, None)
+        shown = image if mask is None else _grey_out(image, mask)
+        judged = crop(shown, finding.crop) if finding.crop is not None else _shrink(shown)
         return TickResult(
             image, finding.boxes, finding.crop, encode_jpeg(judged), finding.reason, dhash(judged)
         )
@@ -162,6 +171,16 @@ class Analyzer:
     def snapshot(self, result: TickResult) -> bytes:
         """Return the annotated JPEG of a tick (blocking)."""
         return encode_jpeg(annotate(result.frame, result.boxes, result.crop_box, self.zones))
+
+
+def _grey_out(image: Image, mask: np.ndarray) -> Image:
+    """Return a copy of the image with the unwatched pixels (mask 0) a flat mid grey.
+
+    Grey rather than black: near-black areas make VLMs imagine people and cars.
+    """
+    shown = image.copy()
+    shown[mask == 0] = HIDDEN_GREY
+    return shown
 
 
 def _shrink(image: Image) -> Image:

@@ -26,6 +26,7 @@ CONF_RTSP_URL: Final = "rtsp_url"
 CONF_DETECT_URL: Final = "detect_url"
 CONF_INTERVAL: Final = "interval"
 CONF_ALERT_HOLD: Final = "alert_hold"
+CONF_UPDATE_EVERY: Final = "update_every"
 CONF_FALLBACK_INTERVAL: Final = "fallback_interval"
 CONF_MOTION: Final = "motion"
 CONF_ZONES: Final = "zones"
@@ -71,7 +72,10 @@ CONF_MERGE_DISTANCE: Final = "merge_distance"
 CONF_CROP_MARGIN_PERCENT: Final = "crop_margin_percent"
 
 DEFAULT_INTERVAL: Final = 5.0
-DEFAULT_ALERT_HOLD: Final = 30.0
+DEFAULT_ALERT_HOLD: Final = 60.0
+"""An incident ends after this many seconds without an ALERT."""
+DEFAULT_UPDATE_EVERY: Final = 30.0
+"""An open incident's updates are announced at most this often (seconds)."""
 
 _DEFAULT_MOTION = MotionConfig()
 MOTION_DEFAULTS: Final[dict[str, float]] = {
@@ -131,6 +135,8 @@ class CameraSettings:
     detect_url: str | None = None
     interval: float = DEFAULT_INTERVAL
     alert_hold: float = DEFAULT_ALERT_HOLD
+    """Seconds without an ALERT after which the camera's incident ends."""
+    update_every: float = DEFAULT_UPDATE_EVERY
     fallback_interval: float = DEFAULT_FALLBACK_INTERVAL
     motion: MotionConfig = field(default_factory=MotionConfig)
     zones: list[Zone] = field(default_factory=list)
@@ -153,6 +159,7 @@ class CameraSettings:
             detect_url=str(data[CONF_DETECT_URL]) if data.get(CONF_DETECT_URL) else None,
             interval=float(data.get(CONF_INTERVAL, DEFAULT_INTERVAL)),
             alert_hold=float(data.get(CONF_ALERT_HOLD, DEFAULT_ALERT_HOLD)),
+            update_every=float(data.get(CONF_UPDATE_EVERY, DEFAULT_UPDATE_EVERY)),
             fallback_interval=float(data.get(CONF_FALLBACK_INTERVAL, DEFAULT_FALLBACK_INTERVAL)),
             motion=motion_config(data.get(CONF_MOTION)),
             zones=parse_zones(data.get(CONF_ZONES) or []),
@@ -191,6 +198,7 @@ def camera_data(form: Mapping[str, Any], *, has_audio: bool, zones: Any = None) 
         CONF_RTSP_URL: str(form[CONF_RTSP_URL]).strip(),
         CONF_INTERVAL: float(form.get(CONF_INTERVAL, DEFAULT_INTERVAL)),
         CONF_ALERT_HOLD: float(form.get(CONF_ALERT_HOLD, DEFAULT_ALERT_HOLD)),
+        CONF_UPDATE_EVERY: float(form.get(CONF_UPDATE_EVERY, DEFAULT_UPDATE_EVERY)),
         CONF_FALLBACK_INTERVAL: float(form.get(CONF_FALLBACK_INTERVAL, DEFAULT_FALLBACK_INTERVAL)),
         CONF_STALE_AFTER: float(form.get(CONF_STALE_AFTER, DEFAULT_STALE_AFTER)),
     }
@@ -223,6 +231,7 @@ def form_values(data: Mapping[str, Any]) -> dict[str, Any]:
         CONF_RTSP_URL: data[CONF_RTSP_URL],
         CONF_INTERVAL: data.get(CONF_INTERVAL, DEFAULT_INTERVAL),
         CONF_ALERT_HOLD: data.get(CONF_ALERT_HOLD, DEFAULT_ALERT_HOLD),
+        CONF_UPDATE_EVERY: data.get(CONF_UPDATE_EVERY, DEFAULT_UPDATE_EVERY),
         CONF_FALLBACK_INTERVAL: data.get(CONF_FALLBACK_INTERVAL, DEFAULT_FALLBACK_INTERVAL),
         CONF_STALE_AFTER: data.get(CONF_STALE_AFTER, DEFAULT_STALE_AFTER),
         CONF_MOTION: {**MOTION_DEFAULTS, **(data.get(CONF_MOTION) or {})},

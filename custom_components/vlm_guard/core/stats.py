@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import deque
 from datetime import date
-from typing import Final
+from typing import Any, Final
 
 LATENCY_WINDOW: Final = 50
 
@@ -52,3 +52,30 @@ class VLMStats:
     def average_latency(self) -> float | None:
         """Return the mean latency of the recent calls, in seconds."""
         return sum(self._latencies) / len(self._latencies) if self._latencies else None
+
+    def dump(self) -> dict[str, Any]:
+        """Return the counters as plain JSON values (kept across restarts)."""
+        return {
+            "day": self._day.isoformat() if self._day else None,
+            "calls_today": self.calls_today,
+            "unparseable": self.unparseable,
+            "failures": self.failures,
+            "reused": self.reused,
+            "latencies": list(self._latencies),
+        }
+
+    def restore(self, data: dict[str, Any]) -> None:
+        """Take back what dump() returned; unreadable values are left at zero."""
+        try:
+            day = date.fromisoformat(data["day"]) if data.get("day") else None
+            counts = [
+                int(data.get(key, 0))
+                for key in ("calls_today", "unparseable", "failures", "reused")
+            ]
+            latencies = [float(value) for value in data.get("latencies") or []]
+        except (TypeError, ValueError):
+            return
+        self._day = day
+        self.calls_today, self.unparseable, self.failures, self.reused = counts
+        self._latencies.extend(latencies)
+        self.last_latency = latencies[-1] if latencies else None
