@@ -182,3 +182,28 @@ def test_a_request_made_while_decoding_is_kept() -> None:
     gate.request()
     gate.delivered()
     assert gate.wanted(1.0)
+
+
+def test_keyframes_without_timestamps_still_serve_the_ticks() -> None:
+    """A camera that sends keyframes every 2 s with no timestamps yet, ticks every 1 s.
+
+    The GOP cannot be learned, yet every keyframe arriving shortly before a tick
+    is decoded: the ticks keep getting fresh frames instead of the first one only.
+    """
+    gate = KeyframeGate(1.0)
+    ticks = [0.3 + n for n in range(12)]
+    schedule = iter(ticks)
+    next_tick = next(schedule)
+    gate.schedule_tick(next_tick)
+    decoded = []
+    for at in [2.0 * n for n in range(6)]:
+        while at > next_tick:
+            next_tick = next(schedule)
+            gate.schedule_tick(next_tick)
+        gate.keyframe(None)
+        if gate.wanted(at):
+            gate.decoding(at)
+            gate.delivered()
+            decoded.append(at)
+    assert gate.keyframe_interval is None
+    assert decoded == [0.0, 2.0, 4.0, 6.0, 8.0, 10.0]

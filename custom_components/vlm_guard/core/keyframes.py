@@ -67,7 +67,11 @@ class KeyframeGate:
         """Return from when on a keyframe is decoded for the next tick (None: no tick yet)."""
         if self._next_tick is None:
             return None
-        return self._next_tick - TICK_WINDOW_GOPS * (self.keyframe_interval or 0.0)
+        # Until the GOP is known (cameras often send keyframes without timestamps
+        # for a while after connecting) the tick interval stands in for it: a
+        # keyframe shortly before the tick serves it, rather than none at all.
+        gop = self.keyframe_interval or self.tick_interval or 0.0
+        return self._next_tick - TICK_WINDOW_GOPS * gop
 
     def schedule_tick(self, at: float) -> None:
         """Say when the next tick will read a frame."""
