@@ -24,6 +24,7 @@ from custom_components.vlm_guard.const import DOMAIN, EVENT_ALERT, EVENT_TRANSCR
 from custom_components.vlm_guard.core.speech import DEFAULT_RULES, words
 from custom_components.vlm_guard.transcribers import DATA_MODELS
 
+from .conftest import CAMERA_PASSWORD, CAMERA_USER
 from .harness.rtsp import RtspServer
 from .harness.vlm_server import StandInVLM
 from .helpers import add_camera, add_server, entity_id, listen, wait_for
@@ -77,7 +78,9 @@ def speaking_camera(
             tmp_path / f"clip-{codec}-{len(speech)}", seconds=seconds, speech=speech,
             audio_codec=file_codec,
         )  # fmt: skip
-        server = RtspServer(file=clip, audio=True, audio_codec=codec)
+        server = RtspServer(
+            file=clip, audio=True, audio_codec=codec, user=CAMERA_USER, password=CAMERA_PASSWORD
+        )
         server.start()
         started.append(server)
         return server

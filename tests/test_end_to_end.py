@@ -17,7 +17,7 @@ import pytest
 
 from custom_components.vlm_guard.const import EVENT_ALERT
 
-from .conftest import CAMERA_PASSWORD
+from .conftest import CAMERA_PASSWORD, CAMERA_USER
 from .harness.rtsp import RtspServer
 from .harness.vlm_server import DEFAULT_ANSWER, RecordedRequest, StandInVLM
 from .helpers import STOP_BOUND, add_camera, add_server, entity_id, record_analyses, wait_for
@@ -150,7 +150,7 @@ async def test_substream_finds_motion_main_stream_gives_the_crop(
     vlm_server: StandInVLM,
 ) -> None:
     """Motion is found on a half-resolution substream; crops come from the main stream."""
-    substream = RtspServer(file=person_substream_clip, user="admin", password=CAMERA_PASSWORD)
+    substream = RtspServer(file=person_substream_clip, user=CAMERA_USER, password=CAMERA_PASSWORD)
     substream.start()
     try:
         entry = await add_server(hass, vlm_server)
@@ -205,7 +205,7 @@ async def test_substream_outage_is_reported_as_the_detection_stream(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """A substream that drops is named as such; the main stream is not blamed."""
-    substream = RtspServer(file=person_substream_clip)
+    substream = RtspServer(file=person_substream_clip, user=CAMERA_USER, password=CAMERA_PASSWORD)
     substream.start()
     try:
         entry = await add_server(hass, vlm_server)

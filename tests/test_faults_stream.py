@@ -12,7 +12,7 @@ import pytest
 
 from custom_components.vlm_guard.core.stream import StreamReader, StreamStatus
 
-from .conftest import CAMERA_PASSWORD, PERSON_CLIP
+from .conftest import CAMERA_PASSWORD, CAMERA_USER, PERSON_CLIP
 from .harness.faults import BlackHoleServer, StallingProxy, corrupt_clip
 from .harness.rtsp import RtspServer, footage
 from .helpers import STOP_BOUND, wait_until
@@ -48,7 +48,7 @@ def _stop(reader: StreamReader) -> None:
 def damaged_camera(socket_enabled: None, tmp_path: Path) -> Iterator[RtspServer]:
     """A camera whose H.264 slices arrive damaged (the people clip, bytes flipped)."""
     clip = corrupt_clip(footage(PERSON_CLIP), tmp_path / "damaged.mp4")
-    server = RtspServer(file=clip)
+    server = RtspServer(file=clip, user=CAMERA_USER, password=CAMERA_PASSWORD)
     server.start()
     yield server
     server.stop()

@@ -11,6 +11,7 @@ import av
 import numpy as np
 import pytest
 
+from .conftest import CAMERA_PASSWORD, CAMERA_USER
 from .harness.rtsp import RtspServer
 from .harness.vlm_server import DEFAULT_ANSWER, DEFAULT_MODEL, StandInVLM
 from .speech import write_av_clip
@@ -149,7 +150,9 @@ def test_rtsp_server_serves_the_audio_track(
     )
     if clip.suffix != container:
         clip = _remux(clip, clip.with_suffix(container))
-    server = RtspServer(file=clip, audio=True, audio_codec=served)
+    server = RtspServer(
+        file=clip, audio=True, audio_codec=served, user=CAMERA_USER, password=CAMERA_PASSWORD
+    )
     server.start()
     try:
         codec, rate, samples = _served_audio(server.url)

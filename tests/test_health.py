@@ -19,7 +19,7 @@ from custom_components.vlm_guard.core.stream import StreamReader
 from custom_components.vlm_guard.diagnostics import async_get_config_entry_diagnostics
 
 from . import clips
-from .conftest import CAMERA_PASSWORD
+from .conftest import CAMERA_PASSWORD, CAMERA_USER
 from .harness.faults import StallingProxy, corrupt_clip
 from .harness.rtsp import RtspServer, footage
 from .harness.vlm_server import StandInVLM
@@ -165,7 +165,7 @@ async def test_damaged_video_is_counted_and_still_analysed(
     """Flipped bytes in the H.264: decode errors are counted; people are still seen."""
     vlm_server.answer = "ALERT: a person walks into the room."
 
-    server = RtspServer(file=damaged)
+    server = RtspServer(file=damaged, user=CAMERA_USER, password=CAMERA_PASSWORD)
     server.start()
     try:
         alerts = listen(hass, EVENT_ALERT)
@@ -250,7 +250,7 @@ async def test_flood_of_cameras_against_a_slow_vlm_stays_bounded(
     """Ten cameras with constant motion, a VLM taking 2 s per answer: nothing piles up."""
     cameras = 10
     clip = clips.write_clip(tmp_path / "busy.mp4", _busy, 60.0)
-    server = RtspServer(file=clip)
+    server = RtspServer(file=clip, user=CAMERA_USER, password=CAMERA_PASSWORD)
     server.start()
     try:
         vlm_server.delay = 2.0
