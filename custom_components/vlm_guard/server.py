@@ -55,6 +55,8 @@ class ServerMonitor:
         self._unsub: Callable[[], None] | None = None
         self.failures_in_a_row = 0
         self.failure_reported = False
+        self.armed = True
+        """Detection on for every camera of this server (the server's Detection switch)."""
 
     @callback
     def async_count_failure(self, cause: str) -> None:
