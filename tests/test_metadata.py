@@ -127,7 +127,7 @@ def test_every_action_is_described() -> None:
     strings = _load(PACKAGE / "translations" / "en.json")
     icons = _load(PACKAGE / "icons.json")
     actions = yaml.safe_load((PACKAGE / "services.yaml").read_text(encoding="utf-8"))
-    assert set(actions) == {"set_zones", "get_zones"}
+    assert set(actions) == {"set_zones", "get_zones", "snooze"}
     for action, spec in actions.items():
         assert strings["services"][action]["name"]
         assert icons["services"][action]["service"].startswith("mdi:")
@@ -135,7 +135,9 @@ def test_every_action_is_described() -> None:
             assert strings["services"][action]["fields"][field]["name"]
 
 
-@pytest.mark.parametrize("platform", ["binary_sensor", "camera", "event", "sensor", "switch"])
+@pytest.mark.parametrize(
+    "platform", ["binary_sensor", "button", "camera", "event", "sensor", "switch"]
+)
 def test_every_entity_has_a_name_and_an_icon(platform: str) -> None:
     strings = _load(PACKAGE / "translations" / "en.json")["entity"][platform]
     icons = _load(PACKAGE / "icons.json")["entity"][platform]
@@ -171,7 +173,7 @@ QUALITY_RULES = {
     ],
     "platinum": ["async-dependency", "inject-websession", "strict-typing"],
 }  # fmt: skip
-PLATFORM_MODULES = ["binary_sensor", "camera", "event", "sensor", "switch"]
+PLATFORM_MODULES = ["binary_sensor", "button", "camera", "event", "sensor", "switch"]
 
 
 def test_quality_scale_lists_every_rule_done_or_exempt_with_a_reason() -> None:

@@ -175,6 +175,16 @@ class AlertPublisher:
         async_dispatcher_send(self.hass, self._signal_alert, Change.ENDED.value, summary)
         self.hass.bus.async_fire(EVENT_INCIDENT_ENDED, summary)
 
+    @callback
+    def async_end_now(self) -> None:
+        """End the open incident at once (detection was turned off)."""
+        if self._unsub_end is not None:
+            self._unsub_end()
+            self._unsub_end = None
+        if (ended := self.tracker.end_now(dt_util.utcnow())) is not None:
+            self._async_announce_end(ended)
+            self._on_change()
+
     def dump(self) -> dict[str, Any]:
         """Return what should survive a restart: the open incident and the last ones."""
         incident = self.tracker.current

@@ -47,7 +47,7 @@ def _alert_attributes(monitor: CameraMonitor) -> dict[str, Any] | None:
 
 
 def _problem_attributes(monitor: CameraMonitor) -> dict[str, Any]:
-    readers = monitor.readers
+    readers = monitor.feed.readers
     return {
         "cause": monitor.health.problem_cause,
         "restarts": monitor.health.restarts,

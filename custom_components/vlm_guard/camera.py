@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from homeassistant.components.camera import Camera, CameraEntityDescription, CameraEntityFeature
@@ -54,16 +55,11 @@ class SnapshotCamera(VLMGuardCameraEntity, Camera):
         self, width: int | None = None, height: int | None = None
     ) -> bytes | None:
         """Return the annotated snapshot of the last alert."""
-        return self.monitor.snapshot
+        return self.monitor.alerts.snapshot
 
     async def stream_source(self) -> str | None:
         """Return the RTSP URL so Home Assistant's own HLS/WebRTC live view works."""
-        return self.monitor.stream_source
-
-    @property
-    def extra_state_attributes(self) -> dict[str, Any]:
-        """Return how many zones shape this camera's motion (get_zones returns them)."""
-        return {"zones": len(self.monitor.zones)}
+        return self.monitor.settings.url
 
     async def async_set_zones(self, zones: Any) -> None:
         """Validate and save new zones; they apply from the next tick."""
@@ -77,6 +73,21 @@ class SnapshotCamera(VLMGuardCameraEntity, Camera):
             ) from err
         self.monitor.async_save_zones(parsed)
 
+    async def async_snooze(self, duration: timedelta) -> None:
+        """Stop detecting for `duration` (0 ends a snooze); kept across restarts."""
+        self.monitor.arming.async_snooze(duration)
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any]:
+        """Return how many zones shape this camera's motion, and any snooze."""
+        arming = self.monitor.arming
+        until = arming.snoozed_until if arming.snoozed else None
+        return {
+            "zones": len(self.monitor.analyzer.zones),
+            "armed": arming.armed,
+            "snoozed_until": until.isoformat() if until else None,
+        }
+
     async def async_get_zones(self) -> ServiceResponse:
         """Return the zones in use."""
-        return zones_document(self.monitor.zones)
+        return zones_document(self.monitor.analyzer.zones)

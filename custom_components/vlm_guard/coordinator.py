@@ -18,16 +18,16 @@ from typing import Any
 
 from homeassistant.config_entries import ConfigEntry, ConfigSubentry
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
-from homeassistant.helpers.device_registry import DeviceInfo
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.helpers.event import async_track_time_interval
-from homeassistant.util import slugify
 
 from .alerts import AlertPublisher
+from .arming import CameraArming
 from .const import DOMAIN
 from .core.decision import Decision, DecisionLog
 from .core.feed import STREAM_MAIN, CameraFeed, FrameTicker
-from .core.pipeline import Analyzer, TickResult
+from .core.pipeline import REASON_MANUAL, Analyzer, Finding, TickResult
 from .core.redact import mask_url
 from .core.settings import CONF_ZONES, CameraSettings
 from .core.stats import VLMStats
@@ -75,7 +75,7 @@ class CameraMonitor:
             "config_entry_id": self.entry_id,
             "subentry_id": self.subentry_id,
         }
-        snapshots = SnapshotStore(hass, slugify(self.name) or self.subentry_id)
+        snapshots = SnapshotStore(hass, self.subentry_id)
         # Cameras whose stream carried sound when they were added get a listener.
         self.audio = (
             AudioMonitor(
@@ -121,13 +121,7 @@ class CameraMonitor:
             on_restart=self._reset_audio,
             on_change=self._updated,
         )
-        self.device_info = DeviceInfo(
-            identifiers={(DOMAIN, self.subentry_id)},
-            name=self.name,
-            manufacturer="VLM Guard",
-            model="RTSP camera",
-            via_device=(DOMAIN, self.entry_id),
-        )
+        self.arming = CameraArming(hass, lambda: server.armed, self._async_detection_changed)
         self._tick_task: asyncio.Task[None] | None = None
         self._judge_task: asyncio.Task[Decision | None] | None = None
         self.busy_skips = 0
@@ -137,19 +131,9 @@ class CameraMonitor:
 
     # ------------------------------------------------------------ views
     @property
-    def stream_source(self) -> str:
-        """Return the RTSP URL for Home Assistant's own live view."""
-        return self.settings.url
-
-    @property
     def stats(self) -> VLMStats:
         """Return the camera's VLM call statistics."""
         return self.judge.stats
-
-    @property
-    def alert_hold(self) -> float:
-        """Return how long an alert stays on after the last ALERT (seconds)."""
-        return self.settings.alert_hold
 
     @property
     def reader(self) -> StreamReader:
@@ -162,11 +146,6 @@ class CameraMonitor:
         return self.feed.detect
 
     @property
-    def readers(self) -> list[StreamReader]:
-        """Return the camera's stream readers (main, and detection if any)."""
-        return self.feed.readers
-
-    @property
     def stream_connected(self) -> bool:
         """Return True while every stream of the camera delivers."""
         return self.feed.all_connected
@@ -177,11 +156,6 @@ class CameraMonitor:
         return self.analyzer.zones
 
     @property
-    def last_decision(self) -> Decision | None:
-        """Return the newest decision."""
-        return self.decisions.last
-
-    @property
     def alert_on(self) -> bool:
         """Return True while an alert is held."""
         return self.alerts.alert_on
@@ -190,11 +164,6 @@ class CameraMonitor:
     def last_alert(self) -> dict[str, Any] | None:
         """Return the last alert's event data."""
         return self.alerts.last_alert
-
-    @property
-    def snapshot(self) -> bytes | None:
-        """Return the last alert's annotated snapshot (JPEG)."""
-        return self.alerts.snapshot
 
     @property
     def problem(self) -> str | None:
@@ -246,6 +215,7 @@ class CameraMonitor:
             self._unsub_interval = None
         self.health.async_stop()
         self.alerts.async_stop()
+        self.arming.async_stop()
         if self.audio is not None:
             await self.audio.async_stop()
         for running in (self._tick_task, self._judge_task):
@@ -310,8 +280,12 @@ class CameraMonitor:
     async def async_tick(self) -> None:
         """Analyse the newest frame; ask the VLM in the background when something changed."""
         self.feed.schedule_tick(time.monotonic() + self.interval)
+        # Disarmed cameras are still read and analysed: the watchdog keeps
+        # watching the stream, only the VLM is not asked.
         result = await self.hass.async_add_executor_job(self.ticker.tick)
         if result is None or result.image_jpeg is None or result.reason is None:
+            return
+        if not self.arming.detecting:
             return
         if self._judge_task is not None and not self._judge_task.done():
             # One open question per camera: a slow VLM or a flood of motion
@@ -347,7 +321,7 @@ class CameraMonitor:
             decision.verdict.rule,
             decision.verdict.description,
         )
-        if decision.alert:
+        if decision.alert and self.arming.detecting:
             snapshot = await self.hass.async_add_executor_job(self.analyzer.snapshot, result)
             await self.alerts.async_publish(decision, snapshot)
             if self.audio is not None:
@@ -357,6 +331,35 @@ class CameraMonitor:
             self._updated()
         return decision
 
+    async def async_analyze_now(self) -> Decision | None:
+        """Judge the current whole picture at once (zones applied), as the owner asked."""
+        frame = self.feed.main.latest()
+        if frame is None:
+            raise HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key="no_picture",
+                translation_placeholders={"camera": self.name},
+            )
+        if self._judge_task is not None and not self._judge_task.done():
+            # The open question is answered first; one question at a time.
+            await asyncio.shield(self._judge_task)
+        finding = Finding([], None, REASON_MANUAL)
+        result = await self.hass.async_add_executor_job(self.analyzer.render, finding, frame.image)
+        if result.image_jpeg is None:
+            return None  # Zones hide the whole picture: nothing to ask about.
+        self._judge_task = self._start_task(
+            self._async_judge_quietly(result, result.image_jpeg, REASON_MANUAL),
+            f"{DOMAIN} analyze {self.name}",
+        )
+        return await asyncio.shield(self._judge_task)
+
+    @callback
+    def _async_detection_changed(self, flipped: bool) -> None:
+        if flipped and not self.arming.detecting:
+            # Detection off ends the incident at once: nothing more will add to it.
+            self.alerts.async_end_now()
+        self._updated()
+
     # ---------------------------------------------------------- history
     def history(self) -> dict[str, Any]:
         """Return what should survive a restart: recent decisions and the last alert."""
@@ -364,6 +367,7 @@ class CameraMonitor:
             "decisions": self.decisions.dump(),
             **self.alerts.dump(),
             "stats": self.judge.stats.dump(),
+            **self.arming.dump(),
             "last_transcript": self.audio.last if self.audio else None,
         }
 
@@ -375,6 +379,7 @@ class CameraMonitor:
             _LOGGER.debug("Camera %s: skipped %d unreadable stored decisions", self.name, skipped)
         self.alerts.async_restore(stored)
         self.judge.stats.restore(stored.get("stats") or {})
+        self.arming.async_restore(stored)
         if self.audio is not None and stored.get("last_transcript"):
             self.audio.last = stored["last_transcript"]
 

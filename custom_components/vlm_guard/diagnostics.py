@@ -59,7 +59,7 @@ def _camera(monitor: CameraMonitor, data: dict[str, Any]) -> dict[str, Any]:
                 "audio_codec": reader.audio_codec,
                 "last_error": mask_text(reader.last_error) if reader.last_error else None,
             }
-            for reader in monitor.readers
+            for reader in monitor.feed.readers
         ],
         "alert_on": monitor.alert_on,
         "health": {

@@ -110,12 +110,12 @@ def _seconds(value: float | None) -> float | None:
 
 
 def _description(monitor: CameraMonitor) -> str | None:
-    decision = monitor.last_decision
+    decision = monitor.decisions.last
     return decision.verdict.description if decision else None
 
 
 def _decision_attributes(monitor: CameraMonitor) -> dict[str, Any] | None:
-    decision = monitor.last_decision
+    decision = monitor.decisions.last
     if decision is None:
         return None
     return {

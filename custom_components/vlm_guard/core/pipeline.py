@@ -22,6 +22,8 @@ from .zones import Zone, ZoneMask
 REASON_MOTION: Final = "motion"
 REASON_FALLBACK: Final = "fallback"
 REASON_FIRST: Final = "first"
+REASON_MANUAL: Final = "manual"
+"""The owner asked for the whole picture to be judged now (Analyze now)."""
 # Full frames are shrunk to this width: the VLM resizes them anyway, and a 4K
 # JPEG would only cost upload time and tokens.
 FULL_FRAME_MAX_WIDTH: Final = 1920
