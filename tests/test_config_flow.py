@@ -6,6 +6,7 @@ from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntry, ConfigEntry
 from homeassistant.const import CONF_API_KEY, CONF_URL
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers import issue_registry as ir
 import pytest
 
 from custom_components.vlm_guard.const import (
@@ -249,22 +250,29 @@ async def test_reauth_saves_a_new_api_key(hass: HomeAssistant, socket_enabled: N
         await server.stop()
 
 
-async def test_setup_retries_while_server_is_down(
+async def test_setup_goes_on_while_server_is_down(
     hass: HomeAssistant, vlm_server: StandInVLM
 ) -> None:
+    """An unreachable server is a repair issue, not an entry waiting to be retried."""
     entry = await add_server(hass, vlm_server)
     vlm_server.fail_always("http_500")
     await hass.config_entries.async_reload(entry.entry_id)
-    assert entry.state is ConfigEntryState.SETUP_RETRY
-    assert "HTTP 500" in entry.reason
+    assert entry.state is ConfigEntryState.LOADED
+    issue = ir.async_get(hass).async_get_issue(DOMAIN, f"vlm_unreachable_{entry.entry_id}")
+    assert issue is not None
+    assert "HTTP 500" in issue.translation_placeholders["error"]
+    await hass.config_entries.async_unload(entry.entry_id)
 
 
-@pytest.mark.allow_errors("does not offer the model")
-async def test_setup_fails_when_model_was_removed(
+async def test_setup_goes_on_when_model_was_removed(
     hass: HomeAssistant, vlm_server: StandInVLM
 ) -> None:
+    """A model missing on the server is a repair issue naming it, not a dead entry."""
     entry = await add_server(hass, vlm_server)
     vlm_server.models = ["llava:7b"]
     await hass.config_entries.async_reload(entry.entry_id)
-    assert entry.state is ConfigEntryState.SETUP_ERROR
-    assert DEFAULT_MODEL in entry.reason
+    assert entry.state is ConfigEntryState.LOADED
+    issue = ir.async_get(hass).async_get_issue(DOMAIN, f"model_missing_{entry.entry_id}")
+    assert issue is not None
+    assert issue.translation_placeholders["model"] == DEFAULT_MODEL
+    await hass.config_entries.async_unload(entry.entry_id)

@@ -191,22 +191,29 @@ async def test_damaged_video_is_counted_and_still_analysed(
 async def test_vlm_outage_stays_quiet_and_tells_the_owner(
     hass: HomeAssistant, camera: RtspServer, vlm_server: StandInVLM, failure: str
 ) -> None:
-    """Fail-closed (the default): no alerts while the VLM fails, a repair issue, then recovery."""
+    """Fail-closed (the default): no alerts while the VLM fails, a repair issue, then recovery.
+
+    A server that cannot be reached (down, 5xx, timeout) is one issue at once;
+    one that answers with something unusable is another after a few answers.
+    """
     vlm_server.answer = "ALERT: a person walks into the room."
     alerts = listen(hass, EVENT_ALERT)
     entry = await add_server(hass, vlm_server, timeout=2.0)
     port = vlm_server.port
-    # Adding a camera reloads the entry, which needs the server: fail afterwards.
     await add_camera(hass, entry, camera.url, vlm={"repeat_window": 0})
     if failure == "down":
         await vlm_server.stop()
     else:
         vlm_server.fail_always(failure)
-    issue_id = f"vlm_failing_{entry.entry_id}"
+    kind = "vlm_failing" if failure == "garbage" else "vlm_unreachable"
+    issue_id = f"{kind}_{entry.entry_id}"
     assert await wait_for(hass, lambda: _issue(hass, issue_id) is not None, 60)
     assert alerts == []
     issue = _issue(hass, issue_id)
-    assert int(issue.translation_placeholders["count"]) >= 3
+    if kind == "vlm_failing":
+        assert int(issue.translation_placeholders["count"]) >= 3
+    else:
+        assert "127.0.0.1" in issue.translation_placeholders["server"]
     assert issue.translation_placeholders["error"]
 
     if failure == "down":

@@ -9,7 +9,7 @@ from typing import Any
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import CONF_API_KEY, CONF_URL, EVENT_HOMEASSISTANT_STOP
 from homeassistant.core import Event, HomeAssistant
-from homeassistant.exceptions import ConfigEntryAuthFailed, ConfigEntryError, ConfigEntryNotReady
+from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.typing import ConfigType
@@ -35,7 +35,6 @@ from .core.vlm import (
     DEFAULT_TIMEOUT,
     VLMAuthError,
     VLMClient,
-    VLMError,
     VLMSettings,
     create_client,
 )
@@ -74,33 +73,21 @@ def client_from_data(
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: VLMGuardConfigEntry) -> bool:
-    """Connect to the VLM server and start every camera of the entry."""
+    """Check the VLM server and start every camera of the entry, whether it answers or not."""
     client = client_from_data(hass, entry.data, entry.options)
+    server = ServerMonitor(
+        hass, entry.entry_id, client, fallback=lambda: _fallback_server(hass, entry)
+    )
     try:
-        models = await client.list_models()
+        # Only a refused key stops setup. An unreachable server or a missing model
+        # is a repair issue: the cameras are watched and their outage policy applies.
+        await server.async_first_check()
     except VLMAuthError as err:
         raise ConfigEntryAuthFailed(
             translation_domain=DOMAIN,
             translation_key="invalid_auth",
             translation_placeholders={"error": str(err)},
         ) from err
-    except VLMError as err:
-        raise ConfigEntryNotReady(
-            translation_domain=DOMAIN,
-            translation_key="cannot_connect",
-            translation_placeholders={"error": str(err)},
-        ) from err
-    if client.settings.model not in models:
-        raise ConfigEntryError(
-            translation_domain=DOMAIN,
-            translation_key="model_not_found",
-            translation_placeholders={"model": client.settings.model},
-        )
-
-    server = ServerMonitor(
-        hass, entry.entry_id, client, fallback=lambda: _fallback_server(hass, entry)
-    )
-    await server.async_prepare()
     data = VLMGuardData(client=client, server=server, loaded_config=live_config(entry))
     speech = create_engine(hass, entry.options)
     history = data.history = History(hass, entry.entry_id)

@@ -44,6 +44,15 @@ PROBE_TIMEOUT: Final = 10.0
 # Stopping a camera waits this long for its reader thread before giving up on it.
 READER_STOP_TIMEOUT: Final = 4.0
 SERVER_CHECK_INTERVAL: Final = 60.0
+# While the server cannot be reached (or lacks the model) it is checked this often, and a
+# question is let through this long after the last failure, so a recovery shows within seconds.
+SERVER_RETRY_INTERVAL: Final = 5.0
+# Setup waits at most this long for the server's model list; a server that does not
+# answer in time counts as unreachable and setup goes on without it.
+SERVER_SETUP_CHECK_TIMEOUT: Final = 5.0
+# A fail-open camera waits this long for an answer to a motion question before it
+# alerts unverified; the question goes on and its late answer is still recorded.
+VLM_ANSWER_GRACE: Final = 5.0
 WATCHDOG_INTERVAL: Final = 5.0
 # Consecutive failed or unusable VLM answers before the owner is told.
 VLM_FAILURES_FOR_ISSUE: Final = 3

@@ -16,6 +16,8 @@ from .core.settings import CONF_RTSP_URL
 
 ISSUE_CAMERA_NOT_WATCHING: Final = "camera_not_watching"
 ISSUE_VLM_FAILING: Final = "vlm_failing"
+ISSUE_VLM_UNREACHABLE: Final = "vlm_unreachable"
+ISSUE_MODEL_MISSING: Final = "model_missing"
 ISSUE_OVERSIZED_CONTEXT: Final = "oversized_context"
 ISSUE_TRANSCRIBER_FAILED: Final = "transcriber_failed"
 

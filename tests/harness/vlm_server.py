@@ -35,6 +35,7 @@ DEFAULT_ANSWER = json.dumps(
     }
 )
 FAILURES = ("http_500", "timeout", "garbage", "empty")
+CHAT_PATHS = ("/api/chat", "/v1/chat/completions")
 
 
 @dataclass(slots=True)
@@ -79,6 +80,7 @@ class StandInVLM:
         self.max_in_flight = 0
         self._failures: list[str] = []
         self._fail_always: str | None = None
+        self._fail_chat: str | None = None
         self.loaded: dict[str, int] = {}
         """Models in memory and their context length, as /api/ps reports them."""
         self._runner: web.AppRunner | None = None
@@ -94,7 +96,7 @@ class StandInVLM:
     @property
     def chat_requests(self) -> list[RecordedRequest]:
         """Return the recorded chat requests of both APIs."""
-        return [r for r in self.requests if r.path in ("/api/chat", "/v1/chat/completions")]
+        return [r for r in self.requests if r.path in CHAT_PATHS]
 
     def fail_next(self, mode: str, count: int = 1) -> None:
         """Fail the next `count` requests with one of FAILURES."""
@@ -105,6 +107,15 @@ class StandInVLM:
         """Fail every request with `mode` until called with None."""
         assert mode is None or mode in FAILURES, mode
         self._fail_always = mode
+
+    def fail_chat(self, mode: str | None) -> None:
+        """Fail every chat request (either API) with `mode` until called with None.
+
+        The model list and the other endpoints keep answering, like a server
+        whose GPU worker is broken while its API front end is up.
+        """
+        assert mode is None or mode in FAILURES, mode
+        self._fail_chat = mode
 
     async def start(self, port: int = 0, host: str = "127.0.0.1") -> None:
         """Start listening."""
@@ -156,6 +167,8 @@ class StandInVLM:
         ):
             return recorded, web.json_response({"error": "unauthorized"}, status=401)
         mode = self._failures.pop(0) if self._failures else self._fail_always
+        if mode is None and request.path in CHAT_PATHS:
+            mode = self._fail_chat
         if self.delay:
             await asyncio.sleep(self.delay)
         if mode == "timeout":
