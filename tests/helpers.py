@@ -27,12 +27,12 @@ from custom_components.vlm_guard.const import (
 from custom_components.vlm_guard.core.pipeline import Analyzer, Finding
 from custom_components.vlm_guard.core.settings import (
     CONF_ALERT_HOLD,
-    CONF_AUDIO,
     CONF_FALLBACK_INTERVAL,
     CONF_INTERVAL,
     CONF_MOTION,
     CONF_RTSP_URL,
     CONF_VLM,
+    form_values,
 )
 
 from .harness.vlm_server import DEFAULT_MODEL, StandInVLM
@@ -93,14 +93,36 @@ async def add_camera(
             CONF_FALLBACK_INTERVAL: fallback_interval,
             CONF_MOTION: motion or {},
             CONF_VLM: vlm or {},
-            CONF_AUDIO: audio or {},
             **extra,
         },
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY, result
     await hass.async_block_till_done()
     (subentry_id,) = set(entry.subentries) - before
+    if audio:
+        # Sound settings are on the reconfigure form of a camera found to have sound.
+        await reconfigure_camera(hass, entry, subentry_id, audio=audio)
     return subentry_id
+
+
+async def reconfigure_camera(
+    hass: HomeAssistant, entry: ConfigEntry, subentry_id: str, **sections: dict[str, Any]
+) -> None:
+    """Submit a camera's reconfigure form as shown, with some of its sections changed."""
+    subentry = entry.subentries[subentry_id]
+    shown = form_values(subentry.data)
+    result = await start_camera_reconfigure(hass, entry, subentry_id)
+    assert result["type"] is FlowResultType.FORM, result
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"],
+        {
+            **shown,
+            CONF_NAME: subentry.title,
+            **{key: {**shown[key], **values} for key, values in sections.items()},
+        },
+    )
+    assert result["reason"] == "reconfigure_successful", result
+    await hass.async_block_till_done()
 
 
 def entity_id(hass: HomeAssistant, platform: str, unique_id: str) -> str:

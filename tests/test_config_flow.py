@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from homeassistant.components.demo.stt import DemoProviderEntity
+from homeassistant.components.stt import DATA_COMPONENT as STT_COMPONENT
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntry, ConfigEntryState
 from homeassistant.const import CONF_API_KEY, CONF_URL
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import issue_registry as ir
+from homeassistant.setup import async_setup_component
 import pytest
 
 from custom_components.vlm_guard.const import (
@@ -15,6 +18,10 @@ from custom_components.vlm_guard.const import (
     CONF_MODEL,
     CONF_NUM_CTX,
     CONF_TIMEOUT,
+    CONF_TRANSCRIBER,
+    CONF_WHISPER_COMPUTE_TYPE,
+    CONF_WHISPER_DEVICE,
+    CONF_WHISPER_MODEL,
     DOMAIN,
 )
 
@@ -275,4 +282,62 @@ async def test_setup_goes_on_when_model_was_removed(
     issue = ir.async_get(hass).async_get_issue(DOMAIN, f"model_missing_{entry.entry_id}")
     assert issue is not None
     assert issue.translation_placeholders["model"] == DEFAULT_MODEL
+    await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_whisper_settings_only_with_whisper(
+    hass: HomeAssistant, vlm_server: StandInVLM
+) -> None:
+    """faster-whisper's model, device and compute type are asked only when it is the choice."""
+    assert await async_setup_component(hass, "stt", {})
+    await hass.data[STT_COMPONENT].async_add_entities([DemoProviderEntity()])
+    whisper_keys = {CONF_WHISPER_MODEL, CONF_WHISPER_DEVICE, CONF_WHISPER_COMPUTE_TYPE}
+    entry = await add_server(hass, vlm_server)
+
+    # faster-whisper is the default: its settings are on the form.
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    assert whisper_keys <= set(result["data_schema"].schema)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {CONF_TRANSCRIBER: "stt.demo_stt", CONF_WHISPER_MODEL: "small.en"},
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    assert entry.options[CONF_TRANSCRIBER] == "stt.demo_stt"
+
+    # With a speech-to-text entity chosen they do not apply, and are not shown.
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    assert not whisper_keys & set(result["data_schema"].schema)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {CONF_TRANSCRIBER: "stt.demo_stt"}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    assert entry.options[CONF_WHISPER_MODEL] == "small.en"
+
+    # Switching back to faster-whisper asks for its settings next, as they were.
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {CONF_TRANSCRIBER: "whisper"}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "whisper"
+    suggested = {
+        str(key): key.description["suggested_value"]
+        for key in result["data_schema"].schema
+        if key.description
+    }
+    assert suggested[CONF_WHISPER_MODEL] == "small.en"
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {
+            CONF_WHISPER_MODEL: "tiny.en",
+            CONF_WHISPER_DEVICE: "cpu",
+            CONF_WHISPER_COMPUTE_TYPE: "int8",
+        },
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    assert entry.options[CONF_TRANSCRIBER] == "whisper"
+    assert entry.options[CONF_WHISPER_MODEL] == "tiny.en"
     await hass.config_entries.async_unload(entry.entry_id)

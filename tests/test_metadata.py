@@ -121,6 +121,64 @@ def test_every_flow_error_is_translated() -> None:
             assert strings["exceptions"][key]["message"], key
 
 
+# Home Assistant's frontend formats every translation as an ICU message: a brace
+# opens a placeholder, and an apostrophe before a brace or another apostrophe
+# quotes text. Anything else in braces shows "Translation error: MALFORMED_ARGUMENT".
+PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
+# Parts of en.json shown as names, labels or actions' help: no placeholders reach them.
+NO_PLACEHOLDERS = ("entity", "selector", "services", "data", "name", "initiate_flow")
+
+
+def _strings(node: object, path: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], str]]:
+    """Return every string of a translations file with the keys that lead to it."""
+    if isinstance(node, dict):
+        return [item for key, value in node.items() for item in _strings(value, (*path, key))]
+    assert isinstance(node, str), path
+    return [(path, node)]
+
+
+def _placeholders_passed() -> set[str]:
+    """Return every name the integration's code passes as a placeholder (dict keys it writes)."""
+    names: set[str] = set()
+    for path in PACKAGE.rglob("*.py"):
+        names |= set(re.findall(r'"([a-z_]+)":', path.read_text(encoding="utf-8")))
+    return names
+
+
+def icu_placeholders(text: str) -> set[str]:
+    """Return the placeholders of a message; fail when it would not format as plain ICU."""
+    rest = PLACEHOLDER.sub("", text)
+    assert not re.search(r"[{}]", rest), f"braces outside a {{name}} placeholder: {text!r}"
+    for quote in ("'{", "'}", "''"):
+        assert quote not in text, f"{quote} is an ICU quote: {text!r}"
+    assert not re.search(r"<[A-Za-z/]", text), f"a tag: {text!r}"
+    return set(PLACEHOLDER.findall(text))
+
+
+def test_icu_reader_tells_placeholders_from_broken_braces() -> None:
+    assert icu_placeholders("{model} at {server} failed") == {"model", "server"}
+    assert icu_placeholders("Ollama's own API, no braces") == set()
+    for broken in ('each {"name": ...}', "{}", "{a b}", "{count, plural}", "'{literal}'"):
+        with pytest.raises(AssertionError):
+            icu_placeholders(broken)
+
+
+def test_every_translation_formats_as_an_icu_message() -> None:
+    passed = _placeholders_passed()
+    for path, text in _strings(_load(PACKAGE / "translations" / "en.json")):
+        names = icu_placeholders(text)
+        assert names <= passed, f"{'.'.join(path)}: no code passes {names - passed}"
+        if any(part in NO_PLACEHOLDERS for part in path):
+            assert not names, f"{'.'.join(path)} is shown without placeholders: {text!r}"
+
+
+def test_examples_in_help_texts_are_not_links() -> None:
+    """Markdown turns a bare user@host into a mailto: link: examples go in backticks."""
+    for path, text in _strings(_load(PACKAGE / "translations" / "en.json")):
+        outside_code = re.sub(r"`[^`]*`", "", text)
+        assert not re.search(r"\w@\w", outside_code), f"{'.'.join(path)}: {text!r}"
+
+
 def test_every_action_is_described() -> None:
     import yaml
 

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from typing import Any
 
+import pytest
+
 from custom_components.vlm_guard.core.phrases import literal_phrase
 from custom_components.vlm_guard.core.settings import (
     AUDIO_DEFAULTS,
@@ -22,6 +24,7 @@ from custom_components.vlm_guard.core.settings import (
     CONF_INTERVAL,
     CONF_MOTION,
     CONF_NOISE_PHRASES,
+    CONF_PASSWORD,
     CONF_PROMPT,
     CONF_REPEAT_WINDOW,
     CONF_RTSP_URL,
@@ -37,6 +40,7 @@ from custom_components.vlm_guard.core.settings import (
     CameraSettings,
     camera_data,
     form_values,
+    stream_urls,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -129,7 +133,116 @@ def test_stored_data_survives_the_form_unchanged() -> None:
     form = form_values(stored)
     assert CONF_ZONES not in form
     assert CONF_HAS_AUDIO not in form
-    assert camera_data(form, has_audio=True, zones=ZONES) == stored
+    assert camera_data(form, has_audio=True, zones=ZONES, previous=stored) == stored
+
+
+def test_form_never_shows_a_password() -> None:
+    stored = camera_data(_full_form(), has_audio=True)
+    form = form_values(stored)
+    assert form[CONF_RTSP_URL] == "rtsp://admin@10.0.0.5:554/main"
+    assert form[CONF_DETECT_URL] == "rtsp://admin@10.0.0.5:554/sub"
+    assert CONF_PASSWORD not in form
+    assert ":pw@" not in json.dumps(form)
+
+
+STORED = {
+    CONF_RTSP_URL: "rtsp://admin:old%40pw@10.0.0.5:554/main",
+    CONF_DETECT_URL: "rtsp://viewer:sub-pw@10.0.0.5:554/sub",
+}
+
+
+@pytest.mark.parametrize(
+    ("form", "previous", "expected"),
+    [
+        (
+            {CONF_RTSP_URL: "rtsp://admin:pw@cam/main"},
+            None,
+            ("rtsp://admin:pw@cam/main", None),
+        ),
+        (
+            {CONF_RTSP_URL: "rtsp://admin@cam/main", CONF_PASSWORD: "p@ss/w:rd %"},
+            None,
+            ("rtsp://admin:p%40ss%2Fw%3Ard%20%25@cam/main", None),
+        ),
+        (
+            {
+                CONF_RTSP_URL: "rtsp://admin:pasted@cam/main",
+                CONF_DETECT_URL: "rtsp://admin@cam/sub",
+                CONF_PASSWORD: "typed",
+            },
+            None,
+            ("rtsp://admin:typed@cam/main", "rtsp://admin:typed@cam/sub"),
+        ),
+        (
+            {CONF_RTSP_URL: "rtsp://admin:pw@cam/main", CONF_DETECT_URL: "rtsp://admin@cam/sub"},
+            None,
+            ("rtsp://admin:pw@cam/main", "rtsp://admin:pw@cam/sub"),
+        ),
+        (
+            {CONF_RTSP_URL: "rtsp://cam/main", CONF_DETECT_URL: ""},
+            None,
+            ("rtsp://cam/main", None),
+        ),
+        (
+            {
+                CONF_RTSP_URL: "rtsp://admin@10.0.0.5:554/main",
+                CONF_DETECT_URL: "rtsp://viewer@10.0.0.5:554/sub",
+            },
+            STORED,
+            (STORED[CONF_RTSP_URL], STORED[CONF_DETECT_URL]),
+        ),
+        (
+            {CONF_RTSP_URL: "rtsp://admin@10.0.0.9:554/main", CONF_PASSWORD: ""},
+            STORED,
+            ("rtsp://admin:old%40pw@10.0.0.9:554/main", None),
+        ),
+        (
+            {CONF_RTSP_URL: "rtsp://viewer@10.0.0.5:554/main"},
+            STORED,
+            ("rtsp://viewer:sub-pw@10.0.0.5:554/main", None),
+        ),
+        (
+            {CONF_RTSP_URL: "rtsp://guest@10.0.0.5:554/main"},
+            STORED,
+            ("rtsp://guest@10.0.0.5:554/main", None),
+        ),
+        (
+            {CONF_RTSP_URL: "rtsp://10.0.0.5:554/main"},
+            STORED,
+            ("rtsp://10.0.0.5:554/main", None),
+        ),
+        (
+            {CONF_RTSP_URL: "rtsp://admin@10.0.0.5:554/main", CONF_PASSWORD: "new"},
+            STORED,
+            ("rtsp://admin:new@10.0.0.5:554/main", None),
+        ),
+    ],
+    ids=[
+        "pasted-in-url",
+        "typed-any-character",
+        "typed-wins-over-pasted",
+        "substream-same-user",
+        "no-credentials",
+        "kept-when-empty",
+        "kept-on-new-address",
+        "other-stored-user",
+        "unknown-user-gets-none",
+        "user-removed",
+        "typed-replaces-stored",
+    ],
+)
+def test_stream_urls_get_their_password(
+    form: dict[str, Any], previous: dict[str, Any] | None, expected: tuple[str, str | None]
+) -> None:
+    assert stream_urls(form, previous) == expected
+
+
+def test_form_without_sound_keeps_the_stored_sound_settings() -> None:
+    stored = camera_data(_full_form(), has_audio=True)
+    form = form_values(stored)
+    del form[CONF_AUDIO]
+    assert camera_data(form, has_audio=True, previous=stored)[CONF_AUDIO] == stored[CONF_AUDIO]
+    assert camera_data(form, has_audio=True)[CONF_AUDIO] == AUDIO_DEFAULTS
 
 
 def test_old_data_gets_the_defaults_in_the_form() -> None:

@@ -16,10 +16,20 @@ from homeassistant.const import CONF_NAME
 from homeassistant.util import slugify
 
 from .const import DOMAIN, PROBE_TIMEOUT
+from .core.credentials import url_user, url_without_credentials
 from .core.probe import ProbeError, probe_stream
 from .core.redact import mask_url
-from .core.settings import CONF_DETECT_URL, CONF_RTSP_URL, CONF_ZONES, camera_data, form_values
-from .schemas import CAMERA_SCHEMA
+from .core.settings import (
+    CONF_DETECT_URL,
+    CONF_HAS_AUDIO,
+    CONF_PASSWORD,
+    CONF_RTSP_URL,
+    CONF_ZONES,
+    camera_data,
+    form_values,
+    stream_urls,
+)
+from .schemas import camera_schema
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -44,23 +54,31 @@ class CameraSubentryFlow(ConfigSubentryFlow):
         if entry.state is not ConfigEntryState.LOADED:
             return self.async_abort(reason="entry_not_loaded")
         reconfiguring = step_id == SOURCE_RECONFIGURE
+        previous: Mapping[str, Any] = self._get_reconfigure_subentry().data if reconfiguring else {}
+        # A camera is known to have sound once its stream was read: a new camera
+        # gets the sound defaults, and its Sound section on reconfigure.
+        sound = bool(previous.get(CONF_HAS_AUDIO))
         if user_input is None:
             suggested: Mapping[str, Any] = {}
             if reconfiguring:
                 subentry = self._get_reconfigure_subentry()
                 suggested = {CONF_NAME: subentry.title, **form_values(subentry.data)}
-            return self._show_form(step_id, suggested, {})
+            return self._show_form(step_id, sound, suggested, {})
 
-        url = str(user_input[CONF_RTSP_URL]).strip()
-        detect_url = str(user_input.get(CONF_DETECT_URL) or "").strip()
+        url, detect_url = stream_urls(user_input, previous)
         name = str(user_input[CONF_NAME]).strip()
+        if user_input.get(CONF_PASSWORD) and not url_user(url):
+            return self._show_form(step_id, sound, user_input, {CONF_RTSP_URL: "missing_user"})
         current = self._get_reconfigure_subentry().subentry_id if reconfiguring else None
+        # The same stream is the same camera, whoever logs in to it.
+        stream = url_without_credentials(url)
         for subentry in entry.subentries.values():
-            if subentry.subentry_id != current and subentry.data.get(CONF_RTSP_URL) == url:
+            other = url_without_credentials(str(subentry.data.get(CONF_RTSP_URL, "")))
+            if subentry.subentry_id != current and other == stream:
                 return self.async_abort(reason="already_configured")
         if self._name_taken(name, current):
             # The name names the device, its entities and its snapshot folder.
-            return self._show_form(step_id, user_input, {CONF_NAME: "name_exists"})
+            return self._show_form(step_id, sound, user_input, {CONF_NAME: "name_exists"})
         has_audio = False
         for field, probed in ((CONF_RTSP_URL, url), (CONF_DETECT_URL, detect_url)):
             if not probed:
@@ -70,16 +88,16 @@ class CameraSubentryFlow(ConfigSubentryFlow):
             except ProbeError as err:
                 _LOGGER.debug("Camera %s at %s failed the probe: %s", name, mask_url(probed), err)
                 error_field = "base" if field == CONF_RTSP_URL else field
-                return self._show_form(step_id, user_input, {error_field: err.reason})
+                return self._show_form(step_id, sound, user_input, {error_field: err.reason})
             if field == CONF_RTSP_URL:
                 has_audio = info.has_audio
+        data = camera_data(
+            user_input, has_audio=has_audio, zones=previous.get(CONF_ZONES), previous=previous
+        )
         if reconfiguring:
             subentry = self._get_reconfigure_subentry()
-            data = camera_data(user_input, has_audio=has_audio, zones=subentry.data.get(CONF_ZONES))
             return self.async_update_and_abort(entry, subentry, title=name, data=data)
-        return self.async_create_entry(
-            title=name, data=camera_data(user_input, has_audio=has_audio)
-        )
+        return self.async_create_entry(title=name, data=data)
 
     def _name_taken(self, name: str, current: str | None) -> bool:
         """Return True when another camera of any VLM Guard entry has this name."""
@@ -92,10 +110,10 @@ class CameraSubentryFlow(ConfigSubentryFlow):
         )
 
     def _show_form(
-        self, step_id: str, suggested: Mapping[str, Any], errors: dict[str, str]
+        self, step_id: str, sound: bool, suggested: Mapping[str, Any], errors: dict[str, str]
     ) -> SubentryFlowResult:
         return self.async_show_form(
             step_id=step_id,
-            data_schema=self.add_suggested_values_to_schema(CAMERA_SCHEMA, suggested),
+            data_schema=self.add_suggested_values_to_schema(camera_schema(sound=sound), suggested),
             errors=errors,
         )

@@ -36,10 +36,18 @@ from .const import (
     CONF_WHISPER_MODEL,
     DOMAIN,
     SUBENTRY_CAMERA,
+    TRANSCRIBER_WHISPER,
 )
 from .core.redact import mask_url
 from .core.vlm import VLMAuthError, VLMError
-from .schemas import NO_FALLBACK, REAUTH_SCHEMA, SERVER_SCHEMA, model_schema, options_schema
+from .schemas import (
+    NO_FALLBACK,
+    REAUTH_SCHEMA,
+    SERVER_SCHEMA,
+    WHISPER_SCHEMA,
+    model_schema,
+    options_schema,
+)
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -194,21 +202,39 @@ class VLMGuardConfigFlow(ConfigFlow, domain=DOMAIN):
         )
 
 
+_WHISPER_KEYS = (CONF_WHISPER_MODEL, CONF_WHISPER_DEVICE, CONF_WHISPER_COMPUTE_TYPE)
+
+
 class ServerOptionsFlow(OptionsFlow):
-    """Options of a VLM server entry."""
+    """Options of a VLM server entry; faster-whisper's own only when it is the recogniser."""
+
+    def __init__(self) -> None:
+        """Start with nothing chosen."""
+        self._options: dict[str, Any] = {}
+
+    def _stored_whisper(self) -> bool:
+        """Return True when the built-in faster-whisper is the stored recogniser."""
+        choice = self.config_entry.options.get(CONF_TRANSCRIBER, TRANSCRIBER_WHISPER)
+        return bool(choice == TRANSCRIBER_WHISPER)
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """Show and save the options."""
+        """Show and save the options; switching to faster-whisper asks for its settings next."""
+        whisper_shown = self._stored_whisper()
         if user_input is not None:
+            stored = self.config_entry.options
             options: dict[str, Any] = {
                 CONF_MAX_CONCURRENT: int(user_input[CONF_MAX_CONCURRENT]),
                 CONF_TRANSCRIBER: user_input[CONF_TRANSCRIBER],
-                CONF_WHISPER_MODEL: str(user_input[CONF_WHISPER_MODEL]).strip(),
-                CONF_WHISPER_DEVICE: user_input[CONF_WHISPER_DEVICE],
-                CONF_WHISPER_COMPUTE_TYPE: user_input[CONF_WHISPER_COMPUTE_TYPE],
+                # Settings of a recogniser not in use are kept for when it is chosen again.
+                **{key: stored[key] for key in _WHISPER_KEYS if key in stored},
             }
+            if whisper_shown:
+                options.update(_whisper_options(user_input))
             if user_input.get(CONF_FALLBACK, NO_FALLBACK) != NO_FALLBACK:
                 options[CONF_FALLBACK] = user_input[CONF_FALLBACK]
+            if options[CONF_TRANSCRIBER] == TRANSCRIBER_WHISPER and not whisper_shown:
+                self._options = options
+                return await self.async_step_whisper()
             return self.async_create_entry(data=options)
         servers = [
             SelectOptionDict(value=entry.entry_id, label=entry.title)
@@ -222,6 +248,26 @@ class ServerOptionsFlow(OptionsFlow):
         return self.async_show_form(
             step_id="init",
             data_schema=self.add_suggested_values_to_schema(
-                options_schema(servers, stt), self.config_entry.options
+                options_schema(servers, stt, whisper=whisper_shown), self.config_entry.options
             ),
         )
+
+    async def async_step_whisper(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask which faster-whisper model runs where, after switching to it."""
+        if user_input is not None:
+            return self.async_create_entry(data={**self._options, **_whisper_options(user_input)})
+        return self.async_show_form(
+            step_id="whisper",
+            data_schema=self.add_suggested_values_to_schema(WHISPER_SCHEMA, self._options),
+        )
+
+
+def _whisper_options(user_input: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the faster-whisper settings of a submitted form."""
+    return {
+        CONF_WHISPER_MODEL: str(user_input[CONF_WHISPER_MODEL]).strip(),
+        CONF_WHISPER_DEVICE: user_input[CONF_WHISPER_DEVICE],
+        CONF_WHISPER_COMPUTE_TYPE: user_input[CONF_WHISPER_COMPUTE_TYPE],
+    }

@@ -60,6 +60,7 @@ from .core.settings import (
     CONF_MIN_AREA,
     CONF_MOTION,
     CONF_NOISE_PHRASES,
+    CONF_PASSWORD,
     CONF_PROMPT,
     CONF_REPEAT_WINDOW,
     CONF_RTSP_URL,
@@ -129,7 +130,7 @@ def model_schema(models: list[str]) -> vol.Schema:
                 SelectSelectorConfig(options=models, custom_value=True, sort=True)
             ),
             vol.Required(CONF_NUM_CTX, default=DEFAULT_NUM_CTX): _number(
-                MIN_NUM_CTX, MAX_NUM_CTX, 1
+                MIN_NUM_CTX, MAX_NUM_CTX, 1, "tokens"
             ),
             vol.Required(CONF_KEEP_ALIVE, default=DEFAULT_KEEP_ALIVE): str,
             vol.Required(CONF_TIMEOUT, default=DEFAULT_TIMEOUT): _number(1, 600, 1, "s"),
@@ -137,9 +138,30 @@ def model_schema(models: list[str]) -> vol.Schema:
     )
 
 
-def options_schema(servers: list[SelectOptionDict], stt: list[SelectOptionDict]) -> vol.Schema:
-    """Return the server options' schema: other servers to fall back to, speech engines."""
-    return vol.Schema(
+WHISPER_SCHEMA = vol.Schema(
+    {
+        vol.Required(CONF_WHISPER_MODEL, default=DEFAULT_MODEL): SelectSelector(
+            SelectSelectorConfig(options=list(MODEL_NAMES), custom_value=True)
+        ),
+        vol.Required(CONF_WHISPER_DEVICE, default=WHISPER_DEVICES[0]): SelectSelector(
+            SelectSelectorConfig(options=list(WHISPER_DEVICES))
+        ),
+        vol.Required(CONF_WHISPER_COMPUTE_TYPE, default=WHISPER_COMPUTE_TYPES[0]): (
+            SelectSelector(SelectSelectorConfig(options=list(WHISPER_COMPUTE_TYPES)))
+        ),
+    }
+)
+
+
+def options_schema(
+    servers: list[SelectOptionDict], stt: list[SelectOptionDict], *, whisper: bool
+) -> vol.Schema:
+    """Return the server options' schema: other servers to fall back to, speech engines.
+
+    With `whisper` (the built-in faster-whisper is the stored choice) its own
+    settings follow; with a speech-to-text entity they would not apply.
+    """
+    schema = vol.Schema(
         {
             vol.Required(CONF_MAX_CONCURRENT, default=DEFAULT_MAX_CONCURRENT): _number(1, 16, 1),
             vol.Required(CONF_FALLBACK, default=NO_FALLBACK): SelectSelector(
@@ -157,17 +179,9 @@ def options_schema(servers: list[SelectOptionDict], stt: list[SelectOptionDict])
                     mode=SelectSelectorMode.DROPDOWN,
                 )
             ),
-            vol.Required(CONF_WHISPER_MODEL, default=DEFAULT_MODEL): SelectSelector(
-                SelectSelectorConfig(options=list(MODEL_NAMES), custom_value=True)
-            ),
-            vol.Required(CONF_WHISPER_DEVICE, default=WHISPER_DEVICES[0]): SelectSelector(
-                SelectSelectorConfig(options=list(WHISPER_DEVICES))
-            ),
-            vol.Required(CONF_WHISPER_COMPUTE_TYPE, default=WHISPER_COMPUTE_TYPES[0]): (
-                SelectSelector(SelectSelectorConfig(options=list(WHISPER_COMPUTE_TYPES)))
-            ),
         }
     )
+    return schema.extend(WHISPER_SCHEMA.schema) if whisper else schema
 
 
 MOTION_SCHEMA = vol.Schema(
@@ -226,21 +240,32 @@ AUDIO_SCHEMA = vol.Schema(
     }
 )
 
-# Motion, VLM and audio constants sit in folded sections: most cameras keep the defaults.
-CAMERA_SCHEMA = vol.Schema(
-    {
-        vol.Required(CONF_NAME): str,
-        vol.Required(CONF_RTSP_URL): _URL,
-        vol.Optional(CONF_DETECT_URL): _URL,
-        vol.Required(CONF_INTERVAL, default=DEFAULT_INTERVAL): _number(1, 300, 0.5, "s"),
-        vol.Required(CONF_ALERT_HOLD, default=DEFAULT_ALERT_HOLD): _number(5, 3600, 1, "s"),
-        vol.Required(CONF_UPDATE_EVERY, default=DEFAULT_UPDATE_EVERY): _number(5, 3600, 1, "s"),
-        vol.Required(CONF_FALLBACK_INTERVAL, default=DEFAULT_FALLBACK_INTERVAL): _number(
-            0, 3600, 1, "s"
-        ),
-        vol.Required(CONF_STALE_AFTER, default=DEFAULT_STALE_AFTER): _number(2, 600, 1, "s"),
-        vol.Required(CONF_MOTION): section(MOTION_SCHEMA, {"collapsed": True}),
-        vol.Required(CONF_VLM): section(VLM_SCHEMA, {"collapsed": True}),
-        vol.Required(CONF_AUDIO): section(AUDIO_SCHEMA, {"collapsed": True}),
-    }
-)
+_CAMERA_FIELDS: Final = {
+    vol.Required(CONF_NAME): str,
+    vol.Required(CONF_RTSP_URL): _URL,
+    vol.Optional(CONF_PASSWORD): _PASSWORD,
+    vol.Optional(CONF_DETECT_URL): _URL,
+    vol.Required(CONF_INTERVAL, default=DEFAULT_INTERVAL): _number(1, 300, 0.5, "s"),
+    vol.Required(CONF_ALERT_HOLD, default=DEFAULT_ALERT_HOLD): _number(5, 3600, 1, "s"),
+    vol.Required(CONF_UPDATE_EVERY, default=DEFAULT_UPDATE_EVERY): _number(5, 3600, 1, "s"),
+    vol.Required(CONF_FALLBACK_INTERVAL, default=DEFAULT_FALLBACK_INTERVAL): _number(
+        0, 3600, 1, "s"
+    ),
+    vol.Required(CONF_STALE_AFTER, default=DEFAULT_STALE_AFTER): _number(2, 600, 1, "s"),
+    vol.Required(CONF_MOTION): section(MOTION_SCHEMA, {"collapsed": True}),
+    vol.Required(CONF_VLM): section(VLM_SCHEMA, {"collapsed": True}),
+}
+
+
+def camera_schema(*, sound: bool) -> vol.Schema:
+    """Return the camera form; the Sound section only for a camera known to have sound.
+
+    Motion, VLM and sound constants sit in folded sections: most cameras keep the
+    defaults. Whether a camera has a microphone is known once its stream was read,
+    so a new camera gets the sound defaults and its Sound section on reconfigure.
+    """
+    if not sound:
+        return vol.Schema(_CAMERA_FIELDS)
+    return vol.Schema(
+        {**_CAMERA_FIELDS, vol.Required(CONF_AUDIO): section(AUDIO_SCHEMA, {"collapsed": True})}
+    )

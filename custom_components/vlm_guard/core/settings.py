@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import re
 from typing import Any, Final
 
+from .credentials import complete_url, url_without_password
 from .defaults import (
     DEFAULT_CHUNK_SECONDS,
     DEFAULT_FALLBACK_INTERVAL,
@@ -24,6 +25,8 @@ from .zones import Zone, parse_zones
 
 CONF_RTSP_URL: Final = "rtsp_url"
 CONF_DETECT_URL: Final = "detect_url"
+CONF_PASSWORD: Final = "password"  # noqa: S105 - the name of a form field
+"""The form's password field: never stored on its own, it goes into the stream URLs."""
 CONF_INTERVAL: Final = "interval"
 CONF_ALERT_HOLD: Final = "alert_hold"
 CONF_UPDATE_EVERY: Final = "update_every"
@@ -192,10 +195,43 @@ def _texts(values: Mapping[str, Any], keys: tuple[str, ...]) -> dict[str, str]:
     return {key: str(values[key]).strip() for key in keys if str(values.get(key) or "").strip()}
 
 
-def camera_data(form: Mapping[str, Any], *, has_audio: bool, zones: Any = None) -> dict[str, Any]:
-    """Return the subentry data to store for a submitted camera form (its name is the title)."""
+def stream_urls(
+    form: Mapping[str, Any], previous: Mapping[str, Any] | None = None
+) -> tuple[str, str | None]:
+    """Return the main and substream URLs to connect to, passwords included.
+
+    The form shows URLs without their password. A password typed in its field goes
+    into every URL that names a user; otherwise a URL keeps a password typed into
+    it, or gets that user's password from the other URL or from the stored ones,
+    so reconfiguring a camera never asks for its password again.
+    """
+    previous = previous or {}
+    typed = str(form.get(CONF_PASSWORD) or "")
+    url = str(form[CONF_RTSP_URL]).strip()
+    detect = str(form.get(CONF_DETECT_URL) or "").strip()
+    old_url = str(previous.get(CONF_RTSP_URL) or "")
+    old_detect = str(previous.get(CONF_DETECT_URL) or "")
+    return (
+        complete_url(url, typed, [old_url, detect, old_detect]),
+        complete_url(detect, typed, [old_detect, url, old_url]) or None,
+    )
+
+
+def camera_data(
+    form: Mapping[str, Any],
+    *,
+    has_audio: bool,
+    zones: Any = None,
+    previous: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Return the subentry data to store for a submitted camera form (its name is the title).
+
+    `previous` is the camera's stored data when it is reconfigured: its passwords
+    stand when none is typed, and its sound settings when the form has no Sound section.
+    """
+    url, detect_url = stream_urls(form, previous)
     data: dict[str, Any] = {
-        CONF_RTSP_URL: str(form[CONF_RTSP_URL]).strip(),
+        CONF_RTSP_URL: url,
         CONF_INTERVAL: float(form.get(CONF_INTERVAL, DEFAULT_INTERVAL)),
         CONF_ALERT_HOLD: float(form.get(CONF_ALERT_HOLD, DEFAULT_ALERT_HOLD)),
         CONF_UPDATE_EVERY: float(form.get(CONF_UPDATE_EVERY, DEFAULT_UPDATE_EVERY)),
@@ -204,11 +240,13 @@ def camera_data(form: Mapping[str, Any], *, has_audio: bool, zones: Any = None) 
     }
     motion = {**MOTION_DEFAULTS, **(form.get(CONF_MOTION) or {})}
     data[CONF_MOTION] = {key: float(motion[key]) for key in MOTION_DEFAULTS}
-    if detect_url := str(form.get(CONF_DETECT_URL) or "").strip():
+    if detect_url:
         data[CONF_DETECT_URL] = detect_url
     # Sound is taken from the main stream; cameras without it get no audio entities.
     data[CONF_HAS_AUDIO] = has_audio
-    audio = {**AUDIO_DEFAULTS, **(form.get(CONF_AUDIO) or {})}
+    # The Sound section is shown only for cameras with sound: without it, what was set stays.
+    sound = form[CONF_AUDIO] if CONF_AUDIO in form else (previous or {}).get(CONF_AUDIO)
+    audio = {**AUDIO_DEFAULTS, **(sound or {})}
     data[CONF_AUDIO] = {
         **{key: float(audio[key]) for key in AUDIO_DEFAULTS},
         **_texts(audio, _AUDIO_TEXTS),
@@ -226,9 +264,12 @@ def camera_data(form: Mapping[str, Any], *, has_audio: bool, zones: Any = None) 
 
 
 def form_values(data: Mapping[str, Any]) -> dict[str, Any]:
-    """Return the camera form filled from stored subentry data, defaults for what is not set."""
+    """Return the camera form filled from stored subentry data, defaults for what is not set.
+
+    The URLs are shown without their password: the form never shows one.
+    """
     values: dict[str, Any] = {
-        CONF_RTSP_URL: data[CONF_RTSP_URL],
+        CONF_RTSP_URL: url_without_password(str(data[CONF_RTSP_URL])),
         CONF_INTERVAL: data.get(CONF_INTERVAL, DEFAULT_INTERVAL),
         CONF_ALERT_HOLD: data.get(CONF_ALERT_HOLD, DEFAULT_ALERT_HOLD),
         CONF_UPDATE_EVERY: data.get(CONF_UPDATE_EVERY, DEFAULT_UPDATE_EVERY),
@@ -243,5 +284,5 @@ def form_values(data: Mapping[str, Any]) -> dict[str, Any]:
         CONF_AUDIO: {**AUDIO_DEFAULTS, **(data.get(CONF_AUDIO) or {})},
     }
     if data.get(CONF_DETECT_URL):
-        values[CONF_DETECT_URL] = data[CONF_DETECT_URL]
+        values[CONF_DETECT_URL] = url_without_password(str(data[CONF_DETECT_URL]))
     return values
