@@ -1,30 +1,14 @@
-"""scripts/check_ha_api.py: the Python 3.14 except rewrite and the resolver, offline."""
+"""scripts/ha_api: the Python 3.14 except rewrite and the resolver, offline."""
 
 from __future__ import annotations
 
 import ast
-import importlib.util
 from pathlib import Path
-import sys
-from types import ModuleType
 import zipfile
 
 import pytest
 
-SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "check_ha_api.py"
-
-
-def _load() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("check_ha_api", SCRIPT)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # Dataclasses look their module up while being built.
-    spec.loader.exec_module(module)
-    return module
-
-
-checker = _load()
+from scripts.ha_api import report, resolve, syntax, wheel
 
 
 @pytest.mark.parametrize(
@@ -47,7 +31,7 @@ checker = _load()
 )
 def test_except_clause_rewrite(source: str, expected: str) -> None:
     wrapped = f"try:\n    pass\n{source}" + ("    pass\n" if source.endswith(":\n") else "")
-    assert checker.parenthesize_excepts(wrapped) == wrapped.replace(source, expected)
+    assert syntax.parenthesize_excepts(wrapped) == wrapped.replace(source, expected)
 
 
 def test_strings_and_comments_that_look_like_except_clauses_are_left_alone() -> None:
@@ -61,21 +45,21 @@ def test_strings_and_comments_that_look_like_except_clauses_are_left_alone() -> 
         "except ValueError, TypeError:  # except I, J:\n"
         "    message = 'except K, L:'\n"
     )
-    rewritten = checker.parenthesize_excepts(source)
+    rewritten = syntax.parenthesize_excepts(source)
     assert rewritten == source.replace(
         "except ValueError, TypeError:", "except (ValueError, TypeError):"
     )
-    tree, needed = checker.parse(source, "sample.py")
+    tree, needed = syntax.parse(source, "sample.py")
     assert needed is True
     assert isinstance(tree.body[-1], ast.Try)
 
 
 def test_parse_says_when_the_rewrite_was_not_needed_or_cannot_help() -> None:
-    assert checker.parse("try:\n    pass\nexcept (A, B):\n    pass\n", "ok.py")[1] is False
+    assert syntax.parse("try:\n    pass\nexcept (A, B):\n    pass\n", "ok.py")[1] is False
     with pytest.raises(SyntaxError):
-        checker.parse("try:\n    pass\nexcept A, B as err:\n    pass\n", "bad.py")
+        syntax.parse("try:\n    pass\nexcept A, B as err:\n    pass\n", "bad.py")
     with pytest.raises(SyntaxError):
-        checker.parse('text = """never closed\n', "untokenizable.py")
+        syntax.parse('text = """never closed\n', "untokenizable.py")
 
 
 def _write(root: Path, files: dict[str, str]) -> None:
@@ -165,10 +149,10 @@ def _check(tmp_path: Path, ha: dict[str, str], reference: dict[str, str]) -> lis
     _write(tmp_path / "release", ha)
     _write(tmp_path / "reference", reference)
     _write(tmp_path / "ours", OURS)
-    ours = checker.Tree(tmp_path / "ours", "custom_components")
-    api = checker.Api([checker.Tree(tmp_path / "release", "homeassistant"), ours])
-    older = checker.Api([checker.Tree(tmp_path / "reference", "homeassistant"), ours])
-    problems, checked, _unknown = checker.check(api, older, ours, "2099.1")
+    ours = wheel.Tree(tmp_path / "ours", "custom_components")
+    api = resolve.Api([wheel.Tree(tmp_path / "release", "homeassistant"), ours])
+    older = resolve.Api([wheel.Tree(tmp_path / "reference", "homeassistant"), ours])
+    problems, checked, _unknown = report.check(api, older, ours, "2099.1")
     assert checked
     prefix = "custom_components/vlm_guard/sample.py:"
     return [p.removeprefix(prefix) for p in problems]
@@ -254,8 +238,8 @@ def test_a_cached_wheel_is_read_in_place_without_pip(
     monkeypatch.setenv("VLM_GUARD_CACHE", str(tmp_path))
     wheels = tmp_path / "ha-wheels"
     wheels.mkdir()
-    wheel = wheels / "homeassistant-2099.1.0-py3-none-any.whl"
-    with zipfile.ZipFile(wheel, "w") as archive:
+    cached = wheels / "homeassistant-2099.1.0-py3-none-any.whl"
+    with zipfile.ZipFile(cached, "w") as archive:
         archive.writestr("homeassistant/__init__.py", "")
         archive.writestr(
             "homeassistant/util/__init__.py", "try:\n    pass\nexcept A, B:\n    pass\n"
@@ -265,8 +249,8 @@ def test_a_cached_wheel_is_read_in_place_without_pip(
     def no_pip(*args: object, **kwargs: object) -> None:
         raise AssertionError("pip must not run for a cached wheel")
 
-    monkeypatch.setattr(checker.subprocess, "run", no_pip)
-    assert checker.fetch("2099.1.0") == wheel
-    tree = checker.Tree(wheel, "homeassistant")
+    monkeypatch.setattr(wheel.subprocess, "run", no_pip)
+    assert wheel.fetch("2099.1.0") == cached
+    tree = wheel.Tree(cached, "homeassistant")
     assert sorted(tree.paths) == ["homeassistant", "homeassistant.util"]
-    assert checker.verify(tree) == (1, [])
+    assert wheel.verify(tree) == (1, [])
