@@ -6,12 +6,17 @@ import asyncio
 from collections.abc import Mapping
 from typing import Any
 
-from homeassistant.config_entries import ConfigEntryState
+from homeassistant.config_entries import ConfigEntryState, ConfigSubentry
 from homeassistant.const import CONF_API_KEY, CONF_URL, EVENT_HOMEASSISTANT_STOP
-from homeassistant.core import Event, HomeAssistant
+from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
-from homeassistant.helpers import config_validation as cv, device_registry as dr
+from homeassistant.helpers import (
+    config_validation as cv,
+    device_registry as dr,
+    entity_registry as er,
+)
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.helpers.typing import ConfigType
 
 from .const import (
@@ -22,12 +27,18 @@ from .const import (
     CONF_MODEL,
     CONF_NUM_CTX,
     CONF_TIMEOUT,
+    CONF_TRANSCRIBER,
+    CONF_WHISPER_COMPUTE_TYPE,
+    CONF_WHISPER_DEVICE,
+    CONF_WHISPER_MODEL,
     DOMAIN,
     PLATFORMS,
     SUBENTRY_CAMERA,
+    TRANSCRIBER_WHISPER,
 )
 from .coordinator import CameraMonitor
 from .core.settings import CameraSettings
+from .core.transcribe import WhisperSettings
 from .core.vlm import (
     DEFAULT_KEEP_ALIVE,
     DEFAULT_MAX_CONCURRENT,
@@ -38,14 +49,24 @@ from .core.vlm import (
     VLMSettings,
     create_client,
 )
-from .data import VLMGuardConfigEntry, VLMGuardData, live_config
+from .data import VLMGuardConfigEntry, VLMGuardData, camera_config, signal_camera_replaced
+from .entity import camera_entity_keys
 from .history import History
 from .repairs import async_clear_issues_of
 from .server import ServerMonitor
 from .services import async_setup_services
-from .transcribers import create_engine, release_models
+from .snapshots import remove_camera_folder, tidy_camera_folders
+from .transcribers import create_engine, release_models, whisper_settings
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
+
+# Options that apply while everything runs: the client's bound changes in place,
+# and the fallback server is looked up at each failure.
+LIVE_OPTIONS = frozenset({CONF_MAX_CONCURRENT, CONF_FALLBACK})
+# Options of speech recognition: only the cameras with sound restart on them.
+SPEECH_OPTIONS = frozenset(
+    {CONF_TRANSCRIBER, CONF_WHISPER_MODEL, CONF_WHISPER_DEVICE, CONF_WHISPER_COMPUTE_TYPE}
+)
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
@@ -88,15 +109,24 @@ async def async_setup_entry(hass: HomeAssistant, entry: VLMGuardConfigEntry) -> 
             translation_key="invalid_auth",
             translation_placeholders={"error": str(err)},
         ) from err
-    data = VLMGuardData(client=client, server=server, loaded_config=live_config(entry))
-    speech = create_engine(hass, entry.options)
+    data = VLMGuardData(
+        client=client,
+        server=server,
+        speech=create_engine(hass, entry.options),
+        loaded_server=dict(entry.data),
+        loaded_options=dict(entry.options),
+    )
     history = data.history = History(hass, entry.entry_id)
     stored = await history.async_load()
-    for subentry in entry.subentries.values():
-        if subentry.subentry_type == SUBENTRY_CAMERA:
-            camera = CameraMonitor(hass, entry, subentry, server, speech, history.async_changed)
-            camera.async_restore(stored.get(subentry.subentry_id) or {})
-            data.cameras[subentry.subentry_id] = camera
+    cameras = _camera_subentries(entry)
+    await hass.async_add_executor_job(
+        tidy_camera_folders,
+        hass,
+        {subentry_id: subentry.title for subentry_id, subentry in cameras.items()},
+        _all_camera_ids(hass),
+    )
+    for subentry_id, subentry in cameras.items():
+        _async_create_camera(hass, entry, data, subentry, stored.get(subentry_id) or {})
     history.async_track(
         lambda: {subentry_id: camera.history() for subentry_id, camera in data.cameras.items()}
     )
@@ -137,30 +167,186 @@ def _fallback_server(hass: HomeAssistant, entry: VLMGuardConfigEntry) -> ServerM
     return fallback.runtime_data.server
 
 
+def _camera_subentries(entry: VLMGuardConfigEntry) -> dict[str, ConfigSubentry]:
+    return {
+        subentry_id: subentry
+        for subentry_id, subentry in entry.subentries.items()
+        if subentry.subentry_type == SUBENTRY_CAMERA
+    }
+
+
+def _all_camera_ids(hass: HomeAssistant) -> set[str]:
+    """Return the subentry id of every camera of every VLM Guard entry, loaded or not."""
+    return {
+        subentry_id
+        for entry in hass.config_entries.async_entries(DOMAIN)
+        for subentry_id in _camera_subentries(entry)
+    }
+
+
+@callback
+def _async_create_camera(
+    hass: HomeAssistant,
+    entry: VLMGuardConfigEntry,
+    data: VLMGuardData,
+    subentry: ConfigSubentry,
+    stored: dict[str, Any],
+    previous: CameraMonitor | None = None,
+) -> CameraMonitor:
+    """Build a camera's monitor with what it had before; it starts on async_start()."""
+    assert data.history is not None
+    camera = CameraMonitor(
+        hass, entry, subentry, data.server, data.speech, data.history.async_changed
+    )
+    if previous is not None:
+        # The switches restore their choice only when added: carry it over.
+        camera.arming.async_set_armed(previous.arming.armed)
+        if previous.audio is not None and camera.audio is not None:
+            camera.audio.async_set_enabled(previous.audio.enabled)
+    camera.async_restore(stored)
+    data.cameras[subentry.subentry_id] = camera
+    data.loaded_cameras[subentry.subentry_id] = camera_config(subentry)
+    return camera
+
+
 async def _async_stop(data: VLMGuardData) -> None:
-    data.server.async_stop()
-    async_clear_issues_of(data.server.hass, data.server.entry_id)
-    # Stop the cameras together: each waits a bounded time for its reader thread.
-    await asyncio.gather(*(camera.async_stop() for camera in data.cameras.values()))
+    async with data.lock:
+        if data.stopped:
+            return
+        data.stopped = True
+        data.server.async_stop()
+        async_clear_issues_of(data.server.hass, data.server.entry_id)
+        # Stop the cameras together: each waits a bounded time for its reader thread.
+        await asyncio.gather(*(camera.async_stop() for camera in data.cameras.values()))
+        if data.history is not None:
+            await data.history.async_save()
+
+
+async def _async_update_listener(hass: HomeAssistant, entry: VLMGuardConfigEntry) -> None:
+    """Apply a change to what it touches; another server (URL, model, key) reloads the entry."""
+    data = entry.runtime_data
+    options = {*entry.options, *data.loaded_options}
+    changed = {key for key in options if entry.options.get(key) != data.loaded_options.get(key)}
+    if dict(entry.data) != data.loaded_server or changed - LIVE_OPTIONS - SPEECH_OPTIONS:
+        await hass.config_entries.async_reload(entry.entry_id)
+        return
+    # Changes come one listener call each, possibly close together: apply them in turn.
+    async with data.lock:
+        if data.stopped:
+            return
+        await _async_apply_options(hass, entry, data)
+        await _async_apply_cameras(hass, entry, data)
+
+
+async def _async_apply_options(
+    hass: HomeAssistant, entry: VLMGuardConfigEntry, data: VLMGuardData
+) -> None:
+    """Apply new server options; only cameras with sound restart, on new speech settings."""
+    old, new = data.loaded_options, dict(entry.options)
+    if new == old:
+        return
+    data.loaded_options = new
+    max_concurrent = int(new.get(CONF_MAX_CONCURRENT, DEFAULT_MAX_CONCURRENT))
+    if max_concurrent != data.client.settings.max_concurrent:
+        data.client.set_max_concurrent(max_concurrent)
+    if _speech_choice(hass, old) == _speech_choice(hass, new):
+        return
+    data.speech = create_engine(hass, new)
+    release_models(
+        hass,
+        keep={
+            whisper_settings(hass, loaded.options)
+            for loaded in hass.config_entries.async_loaded_entries(DOMAIN)
+        },
+    )
+    await asyncio.gather(
+        *(
+            _async_replace_camera(hass, entry, data, entry.subentries[subentry_id])
+            for subentry_id, camera in list(data.cameras.items())
+            if camera.settings.has_audio and subentry_id in entry.subentries
+        )
+    )
+
+
+def _speech_choice(hass: HomeAssistant, options: Mapping[str, Any]) -> tuple[str, WhisperSettings]:
+    """Return the recogniser the options choose, defaults filled in."""
+    transcriber = str(options.get(CONF_TRANSCRIBER) or TRANSCRIBER_WHISPER)
+    return transcriber, whisper_settings(hass, options)
+
+
+async def _async_apply_cameras(
+    hass: HomeAssistant, entry: VLMGuardConfigEntry, data: VLMGuardData
+) -> None:
+    """Start added cameras, stop removed ones, restart changed ones; zones apply live."""
+    wanted = _camera_subentries(entry)
+    await asyncio.gather(
+        *(
+            _async_remove_camera(hass, data, subentry_id)
+            for subentry_id in list(data.cameras)
+            if subentry_id not in wanted
+        ),
+        *(
+            _async_replace_camera(hass, entry, data, subentry)
+            for subentry_id, subentry in wanted.items()
+            if subentry_id in data.cameras
+            and camera_config(subentry) != data.loaded_cameras.get(subentry_id)
+        ),
+    )
+    for subentry_id, subentry in wanted.items():
+        if subentry_id not in data.cameras:
+            camera = _async_create_camera(hass, entry, data, subentry, {})
+            for platform in data.platforms:
+                platform.async_add(camera)
+            camera.async_start()
+    for subentry_id, camera in data.cameras.items():
+        zones = CameraSettings.from_data(wanted[subentry_id].data).zones
+        if zones != camera.analyzer.zones:
+            camera.async_set_zones(zones)
+
+
+async def _async_replace_camera(
+    hass: HomeAssistant, entry: VLMGuardConfigEntry, data: VLMGuardData, subentry: ConfigSubentry
+) -> None:
+    """Restart one camera on its new settings; its entities follow the new monitor."""
+    subentry_id = subentry.subentry_id
+    old = data.cameras[subentry_id]
+    await old.async_stop()
+    # Decisions, the open incident and the counters carry over: the alert stays on.
+    camera = _async_create_camera(hass, entry, data, subentry, old.history(), old)
+    devices = dr.async_get(hass)
+    device = devices.async_get_device(identifiers={(DOMAIN, subentry_id)})
+    if device is not None and device.name != camera.name:
+        devices.async_update_device(device.id, name=camera.name)
+    before, after = camera_entity_keys(entry, old), camera_entity_keys(entry, camera)
+    entities = er.async_get(hass)
+    for domain, key in before - after:
+        if entity_id := entities.async_get_entity_id(domain, DOMAIN, f"{subentry_id}_{key}"):
+            entities.async_remove(entity_id)
+    async_dispatcher_send(hass, signal_camera_replaced(subentry_id), camera)
+    for platform in data.platforms:
+        platform.async_add(camera, only=after - before)
+    camera.async_start()
+
+
+async def _async_remove_camera(hass: HomeAssistant, data: VLMGuardData, subentry_id: str) -> None:
+    """Stop a removed camera and delete what it leaves: issues, files, stored history.
+
+    Home Assistant removes the camera's device and entities with its subentry.
+    """
+    camera = data.cameras.pop(subentry_id)
+    data.loaded_cameras.pop(subentry_id, None)
+    await camera.async_stop()
+    async_clear_issues_of(hass, subentry_id)
+    await hass.async_add_executor_job(remove_camera_folder, hass, subentry_id)
     if data.history is not None:
         await data.history.async_save()
 
 
-async def _async_update_listener(hass: HomeAssistant, entry: VLMGuardConfigEntry) -> None:
-    """Apply new zones live; reload when anything else of the server or cameras changed."""
-    data = entry.runtime_data
-    if live_config(entry) != data.loaded_config:
-        await hass.config_entries.async_reload(entry.entry_id)
-        return
-    for subentry_id, camera in data.cameras.items():
-        settings = CameraSettings.from_data(entry.subentries[subentry_id].data)
-        if settings.zones != camera.zones:
-            camera.async_set_zones(settings.zones)
-
-
 async def async_remove_entry(hass: HomeAssistant, entry: VLMGuardConfigEntry) -> None:
-    """Delete the entry's stored alert history with it."""
+    """Delete the entry's stored alert history and its cameras' files with it."""
     await History(hass, entry.entry_id).async_remove()
+    for subentry_id in _camera_subentries(entry):
+        await hass.async_add_executor_job(remove_camera_folder, hass, subentry_id)
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: VLMGuardConfigEntry) -> bool:

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from homeassistant.config_entries import ConfigEntry
+from homeassistant.config_entries import ConfigEntry, ConfigSubentry
 
+from .const import DOMAIN
 from .core.settings import CONF_ZONES
 from .core.vlm import VLMClient
 
 if TYPE_CHECKING:
     from .coordinator import CameraMonitor
+    from .entity import CameraPlatform
     from .history import History
     from .server import ServerMonitor
+    from .transcribers import SpeechEngine
 
 
 @dataclass(slots=True)
@@ -23,26 +27,34 @@ class VLMGuardData:
 
     client: VLMClient
     server: ServerMonitor
+    speech: SpeechEngine | None = None
     cameras: dict[str, CameraMonitor] = field(default_factory=dict)
     history: History | None = None
-    loaded_config: Any = None
-    """What the entry looked like when set up, zones left out (see live_config)."""
+    platforms: list[CameraPlatform[Any]] = field(default_factory=list)
+    """Each platform's camera entities, to add a camera's when it comes."""
+    loaded_server: dict[str, Any] = field(default_factory=dict)
+    """The server entry's data the client was built from."""
+    loaded_options: dict[str, Any] = field(default_factory=dict)
+    """The options in use."""
+    loaded_cameras: dict[str, Any] = field(default_factory=dict)
+    """What each running camera was built from, zones left out (see camera_config)."""
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    """Held while changes are applied or the entry stops: one at a time."""
+    stopped: bool = False
 
 
-def live_config(entry: ConfigEntry[Any]) -> Any:
-    """Return the part of an entry whose change needs a reload: all but the zones."""
-    return (
-        dict(entry.data),
-        dict(entry.options),
-        {
-            subentry_id: (subentry.title, _without_zones(subentry.data))
-            for subentry_id, subentry in entry.subentries.items()
-        },
-    )
+def camera_config(subentry: ConfigSubentry) -> Any:
+    """Return the part of a camera whose change restarts the camera: all but its zones."""
+    return (subentry.title, _without_zones(subentry.data))
 
 
 def _without_zones(data: Mapping[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in data.items() if key != CONF_ZONES}
+
+
+def signal_camera_replaced(subentry_id: str) -> str:
+    """Return the signal telling a camera's entities to follow its new monitor."""
+    return f"{DOMAIN}_{subentry_id}_replaced"
 
 
 type VLMGuardConfigEntry = ConfigEntry[VLMGuardData]

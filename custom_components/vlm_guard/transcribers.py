@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Collection, Mapping
 from dataclasses import dataclass
 import time
 from typing import Any, Protocol
@@ -66,9 +66,14 @@ def shared_model(hass: HomeAssistant, settings: WhisperSettings) -> SharedModel:
     return models[settings]
 
 
-def release_models(hass: HomeAssistant) -> None:
-    """Forget the shared models (no entry uses them any more); their memory is freed."""
-    hass.data.pop(DATA_MODELS, None)
+def release_models(hass: HomeAssistant, keep: Collection[WhisperSettings] = ()) -> None:
+    """Forget the shared models no entry uses any more (all but `keep`); their memory is freed.
+
+    A transcription under way keeps its model until it is done.
+    """
+    models = hass.data.get(DATA_MODELS, {})
+    for settings in [settings for settings in models if settings not in keep]:
+        del models[settings]
 
 
 class SpeechEngine(Protocol):

@@ -5,7 +5,8 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 import asyncio
 import base64
-from dataclasses import dataclass
+from collections import deque
+from dataclasses import dataclass, replace
 import json
 import time
 from typing import Any, Final
@@ -59,6 +60,52 @@ class VLMSettings:
     max_concurrent: int = DEFAULT_MAX_CONCURRENT
 
 
+class Slots:
+    """At most `limit` holders at once, in arrival order; the limit may change at any time."""
+
+    def __init__(self, limit: int) -> None:
+        """Allow `limit` holders (at least one)."""
+        self.limit = max(1, limit)
+        self.holders = 0
+        self._waiters: deque[asyncio.Future[None]] = deque()
+
+    def set_limit(self, limit: int) -> None:
+        """Change the bound: a raise lets waiters in now, a cut takes effect as holders leave."""
+        self.limit = max(1, limit)
+        self._wake()
+
+    async def __aenter__(self) -> None:
+        """Take a slot, waiting in line for one when all are held."""
+        if self.holders < self.limit and not self._waiters:
+            self.holders += 1
+            return
+        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiters.append(waiter)
+        try:
+            await waiter
+        except asyncio.CancelledError:
+            if waiter.done() and not waiter.cancelled():
+                # The slot was handed over just as the wait was cancelled: pass it on.
+                self.holders -= 1
+                self._wake()
+            raise
+        finally:
+            if waiter in self._waiters:
+                self._waiters.remove(waiter)
+
+    async def __aexit__(self, *_exc: object) -> None:
+        """Give the slot back; the next in line takes it."""
+        self.holders -= 1
+        self._wake()
+
+    def _wake(self) -> None:
+        while self._waiters and self.holders < self.limit:
+            waiter = self._waiters.popleft()
+            if not waiter.done():
+                self.holders += 1
+                waiter.set_result(None)
+
+
 @dataclass(frozen=True, slots=True)
 class ModelInfo:
     """What the server says about the configured model."""
@@ -93,7 +140,7 @@ class VLMClient(ABC):
         self._session = session
         self.settings = settings
         # A burst of motion on many cameras queues here instead of piling onto the GPU.
-        self._slots = asyncio.Semaphore(max(1, settings.max_concurrent))
+        self._slots = Slots(settings.max_concurrent)
         self.pending = 0
         """Questions asked and not answered yet: in flight plus waiting for a slot."""
         self.max_pending = 0
@@ -109,6 +156,11 @@ class VLMClient(ABC):
                 return await self._analyze(image_jpeg, prompt)
         finally:
             self.pending -= 1
+
+    def set_max_concurrent(self, max_concurrent: int) -> None:
+        """Change how many calls may run at once, for questions waiting and to come."""
+        self.settings = replace(self.settings, max_concurrent=max_concurrent)
+        self._slots.set_limit(max_concurrent)
 
     async def model_info(self) -> ModelInfo | None:
         """Return what the server knows about the model, when its API tells."""
