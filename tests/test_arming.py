@@ -155,10 +155,11 @@ async def test_analyze_now_and_full_frames_hide_excluded_areas(
     subentry_id = await add_camera(hass, entry, camera.url, fallback_interval=0)
     camera_id = entity_id(hass, "camera", f"{subentry_id}_snapshot")
     monitor = entry.runtime_data.cameras[subentry_id]
+    # Actions skip unavailable entities: the camera entity is available once its stream is up.
+    assert await wait_for(hass, lambda: monitor.stream_connected, 20)
     await hass.services.async_call(
         DOMAIN, "set_zones", {"entity_id": camera_id, "zones": zones}, blocking=True
     )
-    assert await wait_for(hass, lambda: monitor.stream_connected, 20)
     assert await wait_for(hass, lambda: len(monitor.analyzer.zones) == 1, 10)
     # Whole pictures only: crops of motion on the watched half may come and go.
     size = (monitor.feed.main.latest().image.width, monitor.feed.main.latest().image.height)

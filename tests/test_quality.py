@@ -16,7 +16,7 @@ from homeassistant.helpers import issue_registry as ir
 from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from custom_components.vlm_guard.const import DOMAIN, EVENT_ALERT
+from custom_components.vlm_guard.const import DOMAIN, EVENT_ALERT, EVENT_HEALTH
 from custom_components.vlm_guard.core.settings import CONF_RTSP_URL
 from custom_components.vlm_guard.diagnostics import async_get_config_entry_diagnostics
 from custom_components.vlm_guard.logbook import async_describe_events
@@ -163,6 +163,14 @@ async def test_logbook_tells_what_was_seen(
     assert line[LOGBOOK_ENTRY_ENTITY_ID] == entity_id(hass, "event", f"{subentry_id}_alert_event")
     unverified = Event(EVENT_ALERT, {**alerts[0].data, "verified": False})
     assert "not verified" in describers[EVENT_ALERT](unverified)[LOGBOOK_ENTRY_MESSAGE]
+    away = Event(
+        EVENT_HEALTH, {"type": "vlm_unavailable", "server": "http://gpu:11434", "error": "refused"}
+    )
+    line = describers[EVENT_HEALTH](away)
+    assert line[LOGBOOK_ENTRY_NAME] == "VLM server http://gpu:11434"
+    assert line[LOGBOOK_ENTRY_MESSAGE] == "cannot be reached: refused"
+    back = describers[EVENT_HEALTH](Event(EVENT_HEALTH, {"type": "vlm_available", "server": "s"}))
+    assert back[LOGBOOK_ENTRY_MESSAGE] == "is reachable again"
     await hass.config_entries.async_unload(entry.entry_id)
 
 

@@ -314,7 +314,14 @@ async def _async_replace_camera(
     # Decisions, the open incident and the counters carry over: the alert stays on.
     camera = _async_create_camera(hass, entry, data, subentry, old.history(), old)
     devices = dr.async_get(hass)
-    device = devices.async_get_device(identifiers={(DOMAIN, subentry_id)})
+    device = next(
+        (
+            device
+            for device in dr.async_entries_for_config_entry(devices, entry.entry_id)
+            if (DOMAIN, subentry_id) in device.identifiers
+        ),
+        None,
+    )
     if device is not None and device.name != camera.name:
         devices.async_update_device(device.id, name=camera.name)
     before, after = camera_entity_keys(entry, old), camera_entity_keys(entry, camera)

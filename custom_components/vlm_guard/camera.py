@@ -46,10 +46,15 @@ class SnapshotCamera(VLMGuardCameraEntity, Camera):
 
     _attr_supported_features = CameraEntityFeature.STREAM
 
-    def __init__(self, monitor: CameraMonitor, description: CameraEntityDescription) -> None:
+    def __init__(self, monitor: CameraMonitor, description: SnapshotDescription) -> None:
         """Create the camera entity."""
         VLMGuardCameraEntity.__init__(self, monitor, description)
         Camera.__init__(self)
+
+    def _monitor_replaced(self, old: CameraMonitor) -> None:
+        """Move an open live view to the reconfigured camera's URL."""
+        if self.stream is not None and self.monitor.settings.url != old.settings.url:
+            self.stream.update_source(self.monitor.settings.url)
 
     async def async_camera_image(
         self, width: int | None = None, height: int | None = None

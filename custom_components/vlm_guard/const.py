@@ -10,6 +10,7 @@ DOMAIN: Final = "vlm_guard"
 
 PLATFORMS: Final = [
     Platform.BINARY_SENSOR,
+    Platform.BUTTON,
     Platform.CAMERA,
     Platform.EVENT,
     Platform.SENSOR,

@@ -66,6 +66,7 @@ class CameraMonitor:
         self.server = server
         self._on_history = on_history
         self.judge = CameraJudge(self.name, settings, server)
+        self.judge.on_late = self._async_late_decision
         self.decisions = DecisionLog()
         self.signal_update = f"{DOMAIN}_{self.subentry_id}_update"
         self.signal_alert = f"{DOMAIN}_{self.subentry_id}_alert"
@@ -352,6 +353,13 @@ class CameraMonitor:
             f"{DOMAIN} analyze {self.name}",
         )
         return await asyncio.shield(self._judge_task)
+
+    @callback
+    def _async_late_decision(self, decision: Decision) -> None:
+        """Record an answer that came after the fail-open grace (its alert already went)."""
+        self.decisions.add(decision)
+        self._history_changed()
+        self._updated()
 
     @callback
     def _async_detection_changed(self, flipped: bool) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 
-from homeassistant.components.camera import Camera
 from homeassistant.core import callback
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
@@ -90,8 +89,9 @@ class VLMGuardCameraEntity(Entity):
     _follows_stream = True
     """False for controls that stay usable while the camera's stream is down."""
 
-    def __init__(self, monitor: CameraMonitor, description: EntityDescription) -> None:
+    def __init__(self, monitor: CameraMonitor, description: CameraEntityDescription) -> None:
         """Attach the entity to its camera's device."""
+        self._supported_by = description.supported_fn
         self.entity_description = description
         self.monitor = monitor
         self._attr_unique_id = f"{monitor.subentry_id}_{description.key}"
@@ -141,20 +141,14 @@ class VLMGuardCameraEntity(Entity):
     @callback
     def _handle_monitor_replaced(self, monitor: CameraMonitor) -> None:
         """Follow the camera's new monitor (it was reconfigured); signals keep their names."""
-        description = self.entity_description
-        if isinstance(description, CameraEntityDescription) and not description.supported_fn(
-            monitor
-        ):
+        if not self._supported_by(monitor):
             return  # The new camera has no such entity: this one is being removed.
         old, self.monitor = self.monitor, monitor
-        if (
-            isinstance(self, Camera)
-            and self.stream is not None
-            and monitor.settings.url != old.settings.url
-        ):
-            # Home Assistant's own live view follows the new URL.
-            self.stream.update_source(monitor.settings.url)
+        self._monitor_replaced(old)
         self.async_write_ha_state()
+
+    def _monitor_replaced(self, old: CameraMonitor) -> None:
+        """Adapt to a new monitor (the camera entity moves its live view)."""
 
 
 class VLMGuardServerEntity(Entity):

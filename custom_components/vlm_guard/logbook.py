@@ -51,6 +51,14 @@ def async_describe_events(hass: HomeAssistant, async_describe_event: Describe) -
     @callback
     def describe_health(event: Event[Any]) -> dict[str, str]:
         data = event.data
+        if data.get("type") in ("vlm_unavailable", "vlm_available"):
+            reachable = data.get("type") == "vlm_available"
+            return {
+                LOGBOOK_ENTRY_NAME: f"VLM server {data.get('server', '')}",
+                LOGBOOK_ENTRY_MESSAGE: "is reachable again"
+                if reachable
+                else f"cannot be reached: {data.get('error')}",
+            }
         message = (
             "is watching again"
             if data.get("type") == "recovered"
