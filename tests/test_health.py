@@ -344,7 +344,7 @@ async def test_restart_keeps_zones_settings_and_alert_history(
     assert len(alerts) == 1
     assert restored.stats.calls_today >= calls
     assert restored.settings.vlm_outage == "fail_open"
-    assert restored.alert_hold == 120
+    assert restored.settings.alert_hold == 120
     report = await async_get_config_entry_diagnostics(hass, entry)
     camera_report = report["cameras"][subentry_id]
     assert len(camera_report["recent_decisions"]) >= len(before)
