@@ -97,6 +97,27 @@ async def test_a_camera_that_is_not_watching_can_be_fixed_from_repairs(
     # The restarted camera takes the issue away with its old readers.
     assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is None
     assert await wait_for(hass, lambda: monitor.stream_connected, 20)
+
+    # With the URL left empty, only this camera's stream is opened again.
+    async_raise_issue(
+        hass,
+        ISSUE_CAMERA_NOT_WATCHING,
+        subentry_id,
+        {"camera": "Living room", "cause": "no video for more than 20 s"},
+        data={ATTR_ENTRY_ID: entry.entry_id, ATTR_SUBENTRY_ID: subentry_id},
+    )
+    reader = monitor.reader
+    response = await client.post(
+        "/api/repairs/issues/fix", json={"handler": DOMAIN, "issue_id": issue_id}
+    )
+    flow_id = (await response.json())["flow_id"]
+    response = await client.post(f"/api/repairs/issues/fix/{flow_id}", json={})
+    assert (await response.json())["type"] == "create_entry"
+    assert entry.runtime_data.cameras[subentry_id] is monitor
+    assert monitor.reader is not reader
+    assert monitor.health.restarts == 1
+    assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is None
+    assert await wait_for(hass, lambda: monitor.stream_connected, 20)
     await hass.config_entries.async_unload(entry.entry_id)
 
 

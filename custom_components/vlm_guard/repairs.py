@@ -6,6 +6,7 @@ from typing import Any, Final
 
 from homeassistant import data_entry_flow
 from homeassistant.components.repairs import RepairsFlow
+from homeassistant.config_entries import ConfigEntry, ConfigEntryState
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import issue_registry as ir
 import voluptuous as vol
@@ -103,8 +104,9 @@ class CameraNotWatchingFlow(RepairsFlow):
                 self.hass.config_entries.async_update_subentry(
                     entry, subentry, data={**subentry.data, CONF_RTSP_URL: url}
                 )
-            else:
-                await self.hass.config_entries.async_reload(entry.entry_id)
+            elif (camera := _loaded_camera(entry, self._subentry_id)) is not None:
+                # Same address: just this camera's stream is opened again, at once.
+                await camera.health.async_retry()
             return self.async_create_entry(data={})
         issue = ir.async_get(self.hass).async_get_issue(
             DOMAIN, issue_id_for(ISSUE_CAMERA_NOT_WATCHING, self._subentry_id)
@@ -122,6 +124,13 @@ class CameraNotWatchingFlow(RepairsFlow):
 
 
 FIXABLE: Final = frozenset({ISSUE_CAMERA_NOT_WATCHING})
+
+
+def _loaded_camera(entry: ConfigEntry[Any], subentry_id: str) -> Any:
+    """Return the running monitor of a camera, if its entry is loaded."""
+    if entry.state is not ConfigEntryState.LOADED:
+        return None
+    return entry.runtime_data.cameras.get(subentry_id)
 
 
 async def async_create_fix_flow(

@@ -184,6 +184,14 @@ class CameraHealth:
             },
         )
 
+    async def async_retry(self) -> None:
+        """Restart the readers now with a fresh set of tries (the owner asked, from the repair)."""
+        async with self._lock:
+            self.watchdog.restarts = 0
+            self.watchdog.escalated = False
+            await self._async_restart()
+        self._on_change()
+
     async def _async_restart(self) -> None:
         """Replace the readers: signal the old ones, wait a bounded time, start new ones."""
         old = self.feed.replace()
