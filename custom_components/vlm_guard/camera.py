@@ -53,8 +53,12 @@ class SnapshotCamera(VLMGuardCameraEntity, Camera):
 
     def _monitor_replaced(self, old: CameraMonitor) -> None:
         """Move an open live view to the reconfigured camera's URL."""
-        if self.stream is not None and self.monitor.settings.url != old.settings.url:
-            self.stream.update_source(self.monitor.settings.url)
+        if (
+            self.stream is not None
+            and self.monitor.feed.url
+            and self.monitor.feed.url != old.feed.url
+        ):
+            self.stream.update_source(self.monitor.feed.url)
 
     async def async_camera_image(
         self, width: int | None = None, height: int | None = None
@@ -64,7 +68,7 @@ class SnapshotCamera(VLMGuardCameraEntity, Camera):
 
     async def stream_source(self) -> str | None:
         """Return the RTSP URL so Home Assistant's own HLS/WebRTC live view works."""
-        return self.monitor.settings.url
+        return self.monitor.feed.url or None
 
     async def async_set_zones(self, zones: Any) -> None:
         """Validate and save new zones; they apply from the next tick."""

@@ -26,17 +26,18 @@ from .alerts import AlertPublisher
 from .arming import CameraArming
 from .const import DOMAIN
 from .core.decision import Decision, DecisionLog
-from .core.feed import STREAM_MAIN, CameraFeed, FrameTicker
+from .core.feed import CameraFeed, FrameTicker
 from .core.pipeline import REASON_MANUAL, Analyzer, Finding, TickResult
 from .core.redact import mask_url
 from .core.settings import CONF_ZONES, CameraSettings
 from .core.stats import VLMStats
-from .core.stream import StreamReader, StreamStatus
+from .core.stream import StreamReader
 from .core.zones import Zone, zones_document
 from .judge import CameraJudge
 from .listener import AudioMonitor
 from .server import ServerMonitor
 from .snapshots import SnapshotStore
+from .sources import EntitySource
 from .transcribers import SpeechEngine
 from .watchdog import CameraHealth
 
@@ -99,7 +100,8 @@ class CameraMonitor:
             name=self.name,
             interval=settings.interval,
             audio_sink=self.audio.sink if self.audio else None,
-            on_status=self._on_stream_status,
+            # Reader threads report to the watchdog, which logs and counts.
+            on_status=lambda *report: self.health.stream_status(*report),
         )
         self.analyzer = Analyzer(settings.motion, settings.zones, settings.fallback_interval)
         self.ticker = FrameTicker(self.feed, self.analyzer)
@@ -128,6 +130,13 @@ class CameraMonitor:
         self.busy_skips = 0
         """Findings not judged because this camera's previous question was still open."""
         self._unsub_interval: CALLBACK_TYPE | None = None
+        # A camera entity of Home Assistant as the source: its stream, or its pictures.
+        self.source = (
+            EntitySource(hass, settings.source_entity, self.feed, self.health.async_retry)
+            if settings.source_entity
+            else None
+        )
+        self._source_task: asyncio.Task[None] | None = None
         self._stopping = False
 
     # ------------------------------------------------------------ views
@@ -198,7 +207,10 @@ class CameraMonitor:
     def async_start(self) -> None:
         """Start the readers, the analysis ticks and the watchdog."""
         _LOGGER.debug("Starting camera %s (%s)", self.name, mask_url(self.settings.url))
-        self.feed.start()
+        if self.source is None:
+            self.feed.start()
+        else:
+            self._source_task = self._start_task(self.source.async_run(), f"{DOMAIN} source")
         self._unsub_interval = async_track_time_interval(
             self.hass,
             self._async_on_interval,
@@ -219,7 +231,7 @@ class CameraMonitor:
         self.arming.async_stop()
         if self.audio is not None:
             await self.audio.async_stop()
-        for running in (self._tick_task, self._judge_task):
+        for running in (self._tick_task, self._judge_task, self._source_task):
             if running is not None and not running.done():
                 running.cancel()
                 try:
@@ -234,31 +246,6 @@ class CameraMonitor:
         return self.entry.async_create_background_task(self.hass, coro, name)
 
     # ----------------------------------------------------------- stream
-    def _on_stream_status(self, stream: str, status: StreamStatus, generation: int) -> None:
-        """Receive a reader's connection change (called from its thread)."""
-        if stream == STREAM_MAIN and not status.connected:
-            # Sound from before and after a reconnect is not one chunk.
-            self._reset_audio()
-        self.hass.loop.call_soon_threadsafe(self._async_stream_status, stream, status, generation)
-
-    @callback
-    def _async_stream_status(self, stream: str, status: StreamStatus, generation: int) -> None:
-        if (
-            self._stopping
-            or (change := self.feed.status_changed(stream, status, generation)) is None
-        ):
-            return
-        # Log once when a stream is lost and once when it is back.
-        if not change.connected:
-            _LOGGER.warning(
-                "Camera %s %s stream is unavailable: %s", self.name, stream, change.error
-            )
-        elif change.back:
-            _LOGGER.info("Camera %s %s stream is back", self.name, stream)
-        else:
-            _LOGGER.debug("Camera %s %s stream is connected", self.name, stream)
-        self._updated()
-
     def _reset_audio(self) -> None:
         if self.audio is not None:
             self.audio.chunker.reset()

@@ -14,9 +14,10 @@ from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.util import dt as dt_util
 
 from .const import DOMAIN, EVENT_HEALTH, READER_STOP_TIMEOUT, WATCHDOG_INTERVAL
-from .core.feed import CameraFeed, FrameTicker
+from .core.feed import STREAM_MAIN, CameraFeed, FrameTicker
 from .core.health import PROBLEM_NO_FRAMES, Action, HealthConfig, Watchdog
 from .core.redact import mask_text
+from .core.stream import StreamStatus
 from .repairs import (
     ATTR_ENTRY_ID,
     ATTR_SUBENTRY_ID,
@@ -100,6 +101,31 @@ class CameraHealth:
                 self.name,
                 READER_STOP_TIMEOUT,
             )
+
+    def stream_status(self, stream: str, status: StreamStatus, generation: int) -> None:
+        """Receive a reader's connection change (called from its thread)."""
+        if stream == STREAM_MAIN and not status.connected:
+            # Sound from before and after a reconnect is not one chunk.
+            self._on_restart()
+        self.hass.loop.call_soon_threadsafe(self._async_stream_status, stream, status, generation)
+
+    @callback
+    def _async_stream_status(self, stream: str, status: StreamStatus, generation: int) -> None:
+        if (
+            self._stopping
+            or (change := self.feed.status_changed(stream, status, generation)) is None
+        ):
+            return
+        # Log once when a stream is lost and once when it is back.
+        if not change.connected:
+            _LOGGER.warning(
+                "Camera %s %s stream is unavailable: %s", self.name, stream, change.error
+            )
+        elif change.back:
+            _LOGGER.info("Camera %s %s stream is back", self.name, stream)
+        else:
+            _LOGGER.debug("Camera %s %s stream is connected", self.name, stream)
+        self._on_change()
 
     @property
     def last_frame_age(self) -> float | None:

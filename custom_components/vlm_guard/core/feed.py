@@ -19,6 +19,7 @@ import time
 from typing import Final
 
 from .pipeline import Analyzer, TickResult
+from .stills import StillReader
 from .stream import AudioSink, Frame, StreamReader, StreamStatus
 
 STREAM_MAIN: Final = "main"
@@ -54,9 +55,15 @@ class CameraFeed:
         interval: float,
         audio_sink: AudioSink | None = None,
         on_status: StatusCallback | None = None,
+        fetch: Callable[[], bytes] | None = None,
     ) -> None:
-        """Prepare the readers; nothing runs before start()."""
+        """Prepare the readers; nothing runs before start().
+
+        With `fetch` (and no URL), the camera gives still pictures instead of a
+        stream: one is fetched per tick.
+        """
         self.url = url
+        self.fetch = fetch
         self.detect_url = detect_url
         self.name = name
         self.interval = interval
@@ -81,13 +88,19 @@ class CameraFeed:
 
             return _report
 
-        main = StreamReader(
-            self.url,
-            name=self.name,
-            on_status=report(STREAM_MAIN),
-            tick_interval=self.interval,
-            on_demand=bool(self.detect_url),
-            audio_sink=self._audio_sink,
+        main: StreamReader = (
+            StillReader(
+                self.fetch, name=self.name, interval=self.interval, on_status=report(STREAM_MAIN)
+            )
+            if self.fetch is not None and not self.url
+            else StreamReader(
+                self.url,
+                name=self.name,
+                on_status=report(STREAM_MAIN),
+                tick_interval=self.interval,
+                on_demand=bool(self.detect_url),
+                audio_sink=self._audio_sink,
+            )
         )
         detect = (
             StreamReader(

@@ -24,6 +24,8 @@ from .verdict import DEFAULT_PHRASES, VerdictPhrases
 from .zones import Zone, parse_zones
 
 CONF_RTSP_URL: Final = "rtsp_url"
+CONF_CAMERA_ENTITY: Final = "camera_entity"
+"""A camera entity of Home Assistant whose stream (or pictures) is read instead of a URL."""
 CONF_DETECT_URL: Final = "detect_url"
 CONF_PASSWORD: Final = "password"  # noqa: S105 - the name of a form field
 """The form's password field: never stored on its own, it goes into the stream URLs."""
@@ -135,7 +137,9 @@ class CameraSettings:
     """Everything the pipeline of one camera needs to know."""
 
     url: str
+    """The RTSP URL; empty for a camera read through a Home Assistant camera entity."""
     detect_url: str | None = None
+    source_entity: str | None = None
     interval: float = DEFAULT_INTERVAL
     alert_hold: float = DEFAULT_ALERT_HOLD
     """Seconds without an ALERT after which the camera's incident ends."""
@@ -158,7 +162,8 @@ class CameraSettings:
         """Read a subentry's data (zones were validated when they were saved)."""
         vlm: Mapping[str, Any] = data.get(CONF_VLM) or {}
         return cls(
-            url=str(data[CONF_RTSP_URL]),
+            url=str(data.get(CONF_RTSP_URL) or ""),
+            source_entity=str(data[CONF_CAMERA_ENTITY]) if data.get(CONF_CAMERA_ENTITY) else None,
             detect_url=str(data[CONF_DETECT_URL]) if data.get(CONF_DETECT_URL) else None,
             interval=float(data.get(CONF_INTERVAL, DEFAULT_INTERVAL)),
             alert_hold=float(data.get(CONF_ALERT_HOLD, DEFAULT_ALERT_HOLD)),
