@@ -87,7 +87,8 @@ async def add_camera(
         result["flow_id"],
         {
             CONF_NAME: name,
-            CONF_RTSP_URL: url,
+            # An empty URL leaves the field out, as the UI does when a camera entity is chosen.
+            **({CONF_RTSP_URL: url} if url else {}),
             CONF_INTERVAL: interval,
             CONF_ALERT_HOLD: alert_hold,
             CONF_FALLBACK_INTERVAL: fallback_interval,

@@ -6,19 +6,26 @@ from pathlib import Path
 import subprocess
 
 from homeassistant.components.camera import DATA_COMPONENT, Camera
-from homeassistant.config_entries import ConfigSubentry
+from homeassistant.const import CONF_NAME
 from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.setup import async_setup_component
 import pytest
 
 from custom_components.vlm_guard.const import EVENT_ALERT, SUBENTRY_CAMERA
-from custom_components.vlm_guard.core.settings import CONF_CAMERA_ENTITY, CONF_INTERVAL
+from custom_components.vlm_guard.core.settings import (
+    CONF_CAMERA_ENTITY,
+    CONF_INTERVAL,
+    CONF_MOTION,
+    CONF_RTSP_URL,
+    CONF_VLM,
+)
 from custom_components.vlm_guard.core.stills import StillReader
 
 from .conftest import CAMERA_PASSWORD, PERSON_CLIP
 from .harness.rtsp import RtspServer, footage
 from .harness.vlm_server import StandInVLM
-from .helpers import add_server, listen, wait_for
+from .helpers import add_camera, add_server, entity_id, listen, start_camera_reconfigure, wait_for
 
 ALERT = "ALERT: a man in a grey coat walks in."
 
@@ -70,19 +77,6 @@ def walking_pictures(tmp_path_factory: pytest.TempPathFactory) -> list[bytes]:
     return [path.read_bytes() for path in sorted(Path(folder).glob("still-*.jpg"))]
 
 
-async def _add_entity_camera(hass: HomeAssistant, entry, entity_id: str, title: str) -> str:
-    """Add a VLM Guard camera read from a Home Assistant camera entity."""
-    subentry = ConfigSubentry(
-        data={CONF_CAMERA_ENTITY: entity_id, CONF_INTERVAL: 1.0},
-        subentry_type=SUBENTRY_CAMERA,
-        title=title,
-        unique_id=None,
-    )
-    hass.config_entries.async_add_subentry(entry, subentry)
-    await hass.async_block_till_done()
-    return subentry.subentry_id
-
-
 async def test_a_camera_entity_with_a_stream_is_read_and_followed(
     hass: HomeAssistant, camera: RtspServer, vlm_server: StandInVLM
 ) -> None:
@@ -93,7 +87,9 @@ async def test_a_camera_entity_with_a_stream_is_read_and_followed(
     await hass.data[DATA_COMPONENT].async_add_entities([source])
     entry = await add_server(hass, vlm_server)
     alerts = listen(hass, EVENT_ALERT)
-    subentry_id = await _add_entity_camera(hass, entry, source.entity_id, "Front door")
+    subentry_id = await add_camera(
+        hass, entry, "", name="Front door", camera_entity=source.entity_id
+    )
     monitor = entry.runtime_data.cameras[subentry_id]
     assert await wait_for(hass, lambda: bool(alerts), 30)
     assert monitor.feed.url == camera.url
@@ -111,10 +107,55 @@ async def test_a_camera_entity_without_a_stream_is_read_through_its_pictures(
     await hass.data[DATA_COMPONENT].async_add_entities([source])
     entry = await add_server(hass, vlm_server)
     alerts = listen(hass, EVENT_ALERT)
-    subentry_id = await _add_entity_camera(hass, entry, source.entity_id, "Garden")
+    subentry_id = await add_camera(hass, entry, "", name="Garden", camera_entity=source.entity_id)
     monitor = entry.runtime_data.cameras[subentry_id]
     assert await wait_for(hass, lambda: bool(alerts), 30)
     assert isinstance(monitor.feed.main, StillReader)
     assert source.asked >= 2
     assert monitor.stream_connected
     await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_the_form_takes_a_url_or_a_camera_never_both_nor_our_own(
+    hass: HomeAssistant, camera: RtspServer, vlm_server: StandInVLM
+) -> None:
+    """Both or neither is refused; VLM Guard's own snapshot camera is refused as a source."""
+    assert await async_setup_component(hass, "camera", {})
+    source = StreamingCamera(camera.url)
+    await hass.data[DATA_COMPONENT].async_add_entities([source])
+    entry = await add_server(hass, vlm_server)
+    own_id = await add_camera(hass, entry, camera.url, name="Porch")
+    own = entity_id(hass, "camera", f"{own_id}_snapshot")
+    for given, error in (
+        (
+            {CONF_RTSP_URL: camera.url, CONF_CAMERA_ENTITY: source.entity_id},
+            ("base", "url_or_camera"),
+        ),
+        ({}, ("base", "url_or_camera")),
+        ({CONF_CAMERA_ENTITY: own}, (CONF_CAMERA_ENTITY, "own_camera")),
+    ):
+        result = await hass.config_entries.subentries.async_init(
+            (entry.entry_id, SUBENTRY_CAMERA), context={"source": "user"}
+        )
+        result = await hass.config_entries.subentries.async_configure(
+            result["flow_id"],
+            {CONF_NAME: "Gate", CONF_INTERVAL: 1.0, CONF_MOTION: {}, CONF_VLM: {}, **given},
+        )
+        assert result["type"] is FlowResultType.FORM
+        assert result["errors"] == {error[0]: error[1]}
+    # Reconfiguring shows the chosen camera and no URL.
+    subentry_id = await add_camera(hass, entry, "", name="Front", camera_entity=source.entity_id)
+    result = await start_camera_reconfigure(hass, entry, subentry_id)
+    shown = {key: value for key, value in _suggested(result).items() if value}
+    assert shown[CONF_CAMERA_ENTITY] == source.entity_id
+    assert CONF_RTSP_URL not in shown
+    await hass.config_entries.async_unload(entry.entry_id)
+
+
+def _suggested(result: dict) -> dict:
+    """Return the values a form was filled with."""
+    return {
+        str(key): key.description["suggested_value"]
+        for key in result["data_schema"].schema
+        if key.description and "suggested_value" in key.description
+    }

@@ -7,6 +7,8 @@ from typing import Final
 from homeassistant.const import CONF_API_KEY, CONF_NAME, CONF_URL
 from homeassistant.data_entry_flow import section
 from homeassistant.helpers.selector import (
+    EntitySelector,
+    EntitySelectorConfig,
     NumberSelector,
     NumberSelectorConfig,
     NumberSelectorMode,
@@ -44,6 +46,7 @@ from .core.settings import (
     AUDIO_DEFAULTS,
     CONF_ALERT_HOLD,
     CONF_AUDIO,
+    CONF_CAMERA_ENTITY,
     CONF_CHUNK_SECONDS,
     CONF_CONTEXT,
     CONF_CROP_MARGIN_PERCENT,
@@ -242,8 +245,10 @@ AUDIO_SCHEMA = vol.Schema(
 
 _CAMERA_FIELDS: Final = {
     vol.Required(CONF_NAME): str,
-    vol.Required(CONF_RTSP_URL): _URL,
+    # A stream address, or a camera Home Assistant already has (one of the two).
+    vol.Optional(CONF_RTSP_URL): _URL,
     vol.Optional(CONF_PASSWORD): _PASSWORD,
+    vol.Optional(CONF_CAMERA_ENTITY): EntitySelector(EntitySelectorConfig(domain="camera")),
     vol.Optional(CONF_DETECT_URL): _URL,
     vol.Required(CONF_INTERVAL, default=DEFAULT_INTERVAL): _number(1, 300, 0.5, "s"),
     vol.Required(CONF_ALERT_HOLD, default=DEFAULT_ALERT_HOLD): _number(5, 3600, 1, "s"),

@@ -212,7 +212,7 @@ def stream_urls(
     """
     previous = previous or {}
     typed = str(form.get(CONF_PASSWORD) or "")
-    url = str(form[CONF_RTSP_URL]).strip()
+    url = str(form.get(CONF_RTSP_URL) or "").strip()
     detect = str(form.get(CONF_DETECT_URL) or "").strip()
     old_url = str(previous.get(CONF_RTSP_URL) or "")
     old_detect = str(previous.get(CONF_DETECT_URL) or "")
@@ -237,6 +237,7 @@ def camera_data(
     url, detect_url = stream_urls(form, previous)
     data: dict[str, Any] = {
         CONF_RTSP_URL: url,
+        **({CONF_CAMERA_ENTITY: form[CONF_CAMERA_ENTITY]} if form.get(CONF_CAMERA_ENTITY) else {}),
         CONF_INTERVAL: float(form.get(CONF_INTERVAL, DEFAULT_INTERVAL)),
         CONF_ALERT_HOLD: float(form.get(CONF_ALERT_HOLD, DEFAULT_ALERT_HOLD)),
         CONF_UPDATE_EVERY: float(form.get(CONF_UPDATE_EVERY, DEFAULT_UPDATE_EVERY)),
@@ -274,7 +275,7 @@ def form_values(data: Mapping[str, Any]) -> dict[str, Any]:
     The URLs are shown without their password: the form never shows one.
     """
     values: dict[str, Any] = {
-        CONF_RTSP_URL: url_without_password(str(data[CONF_RTSP_URL])),
+        CONF_RTSP_URL: url_without_password(str(data.get(CONF_RTSP_URL) or "")),
         CONF_INTERVAL: data.get(CONF_INTERVAL, DEFAULT_INTERVAL),
         CONF_ALERT_HOLD: data.get(CONF_ALERT_HOLD, DEFAULT_ALERT_HOLD),
         CONF_UPDATE_EVERY: data.get(CONF_UPDATE_EVERY, DEFAULT_UPDATE_EVERY),
@@ -290,4 +291,7 @@ def form_values(data: Mapping[str, Any]) -> dict[str, Any]:
     }
     if data.get(CONF_DETECT_URL):
         values[CONF_DETECT_URL] = url_without_password(str(data[CONF_DETECT_URL]))
+    if data.get(CONF_CAMERA_ENTITY):
+        values[CONF_CAMERA_ENTITY] = data[CONF_CAMERA_ENTITY]
+        del values[CONF_RTSP_URL]
     return values
