@@ -75,6 +75,7 @@ async def test_vlm_outage_is_shown_and_recovers(
     assert await wait_for(hass, lambda: hass.states.get(connected_id).state == "off", 30)
     assert "HTTP 500" in hass.states.get(connected_id).attributes["last_error"]
     assert hass.states.get(alert_id).state == "off"
+
     # While the server fails it is checked every few seconds; after two more
     # failed checks it is still one warning, not one per failure.
     def checks() -> int:
