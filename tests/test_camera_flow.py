@@ -64,14 +64,15 @@ def _suggested(schema: vol.Schema) -> dict[str, Any]:
     return values
 
 
-async def _camera_form(hass: HomeAssistant, entry_id: str, url: str) -> dict:
+async def _camera_form(hass: HomeAssistant, entry_id: str, url: str, **fields: str) -> dict:
+    """Open the add-camera form and submit the usual input with this URL (and fields)."""
     result = await hass.config_entries.subentries.async_init(
         (entry_id, SUBENTRY_CAMERA), context={"source": "user"}
     )
     assert result["type"] is FlowResultType.FORM
     return await hass.config_entries.subentries.async_configure(
         result["flow_id"],
-        {**CAMERA_INPUT, CONF_RTSP_URL: url},
+        {**CAMERA_INPUT, CONF_RTSP_URL: url, **fields},
     )
 
 
@@ -252,16 +253,8 @@ async def test_camera_with_a_broken_substream(
     hass: HomeAssistant, vlm_server: StandInVLM, camera: RtspServer
 ) -> None:
     entry = await add_server(hass, vlm_server)
-    result = await hass.config_entries.subentries.async_init(
-        (entry.entry_id, SUBENTRY_CAMERA), context={"source": "user"}
-    )
-    result = await hass.config_entries.subentries.async_configure(
-        result["flow_id"],
-        {
-            **CAMERA_INPUT,
-            CONF_RTSP_URL: camera.url,
-            CONF_DETECT_URL: camera.url_with(path="/sub"),
-        },
+    result = await _camera_form(
+        hass, entry.entry_id, camera.url, **{CONF_DETECT_URL: camera.url_with(path="/sub")}
     )
     assert result["errors"] == {CONF_DETECT_URL: "stream_not_found"}
     assert entry.subentries == {}
@@ -316,16 +309,11 @@ async def test_password_needs_a_user_name(
     hass: HomeAssistant, vlm_server: StandInVLM, camera: RtspServer
 ) -> None:
     entry = await add_server(hass, vlm_server)
-    result = await hass.config_entries.subentries.async_init(
-        (entry.entry_id, SUBENTRY_CAMERA), context={"source": "user"}
-    )
-    result = await hass.config_entries.subentries.async_configure(
-        result["flow_id"],
-        {
-            **CAMERA_INPUT,
-            CONF_RTSP_URL: f"rtsp://127.0.0.1:{camera.port}/stream",
-            CONF_PASSWORD: CAMERA_PASSWORD,
-        },
+    result = await _camera_form(
+        hass,
+        entry.entry_id,
+        f"rtsp://127.0.0.1:{camera.port}/stream",
+        **{CONF_PASSWORD: CAMERA_PASSWORD},
     )
     assert result["errors"] == {CONF_RTSP_URL: "missing_user"}
     assert entry.subentries == {}
