@@ -65,3 +65,11 @@ def slow_walker(index: int, _rng: np.random.Generator) -> np.ndarray:
         x = 40 + int((index - 10 * FPS) * 15 / FPS)
         image[150:300, x : x + 60] = (20, 20, 120)
     return image
+
+
+def busy(index: int, _rng: np.random.Generator) -> np.ndarray:
+    """A block that never stops moving: motion on every tick."""
+    image = BACKGROUND.copy()
+    x = (index * 23) % (WIDTH - 80)
+    image[120:240, x : x + 80] = (30, 30, 200)
+    return image

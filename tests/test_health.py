@@ -10,7 +10,6 @@ import time
 
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
-import numpy as np
 import pytest
 
 from custom_components.vlm_guard.const import DOMAIN, EVENT_ALERT, EVENT_HEALTH
@@ -243,20 +242,12 @@ async def test_vlm_outage_fail_open_alerts_unverified(
     await hass.config_entries.async_unload(entry.entry_id)
 
 
-def _busy(index: int, _rng: np.random.Generator) -> np.ndarray:
-    """A block that never stops moving: motion on every tick."""
-    image = clips.BACKGROUND.copy()
-    x = (index * 23) % (clips.WIDTH - 80)
-    image[120:240, x : x + 80] = (30, 30, 200)
-    return image
-
-
 async def test_flood_of_cameras_against_a_slow_vlm_stays_bounded(
     hass: HomeAssistant, vlm_server: StandInVLM, tmp_path: Path
 ) -> None:
     """Ten cameras with constant motion, a VLM taking 2 s per answer: nothing piles up."""
     cameras = 10
-    clip = clips.write_clip(tmp_path / "busy.mp4", _busy, 60.0)
+    clip = clips.write_clip(tmp_path / "busy.mp4", clips.busy, 60.0)
     server = RtspServer(file=clip, user=CAMERA_USER, password=CAMERA_PASSWORD)
     server.start()
     try:

@@ -14,7 +14,6 @@ from homeassistant.const import EVENT_STATE_CHANGED, STATE_UNAVAILABLE
 from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.data_entry_flow import FlowResultType, section
 from homeassistant.helpers import device_registry as dr, entity_registry as er
-import numpy as np
 import voluptuous as vol
 
 from custom_components.vlm_guard.const import CONF_MAX_CONCURRENT, DOMAIN
@@ -301,14 +300,6 @@ async def test_removing_a_camera_stops_it_and_deletes_its_files_and_history(
     await hass.config_entries.async_unload(entry.entry_id)
 
 
-def _busy(index: int, _rng: np.random.Generator) -> np.ndarray:
-    """A block that never stops moving: motion on every tick."""
-    image = clips.BACKGROUND.copy()
-    x = (index * 23) % (clips.WIDTH - 80)
-    image[120:240, x : x + 80] = (30, 30, 200)
-    return image
-
-
 async def test_server_options_restart_no_camera(
     hass: HomeAssistant,
     rtsp_server: Callable[..., RtspServer],
@@ -316,7 +307,7 @@ async def test_server_options_restart_no_camera(
     tmp_path: Path,
 ) -> None:
     """Saving the options as they are, or with a new bound, keeps every reader; the bound applies."""
-    server = rtsp_server(clips.write_clip(tmp_path / "busy.mp4", _busy, 60.0))
+    server = rtsp_server(clips.write_clip(tmp_path / "busy.mp4", clips.busy, 60.0))
     vlm_server.delay = 1.0
     vlm_server.answer = "CLEAR: a blue box."
     entry = await add_server(hass, vlm_server)
