@@ -44,9 +44,12 @@ def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
 
 @pytest.fixture(autouse=True)
 def media_dir(hass: HomeAssistant, tmp_path: Path) -> Path:
-    """Keep alert snapshots in the test's own folder."""
+    """Keep alert snapshots, and the incident store, in the test's own folders."""
     folder = tmp_path / "media"
     hass.config.media_dirs = {"local": str(folder)}
+    config = tmp_path / "config"
+    config.mkdir(exist_ok=True)
+    hass.config.config_dir = str(config)
     return folder
 
 

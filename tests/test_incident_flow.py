@@ -88,7 +88,9 @@ async def test_someone_in_view_for_a_while_is_one_incident(
     assert spells[-2:] == ["on", "off"]
     assert spells.count("on") == 1
 
-    # The first and the best picture, not one per tick.
+    # The first and the best picture, not one per tick, and what the VLM judged for the best.
     pictures = list((media_dir / "vlm_guard").rglob("*.jpg"))
-    assert 1 <= len(pictures) <= 2
+    crops = [picture for picture in pictures if picture.stem.endswith("-crop")]
+    assert len(crops) == 1
+    assert 1 <= len(pictures) - len(crops) <= 2
     await hass.config_entries.async_unload(entry.entry_id)

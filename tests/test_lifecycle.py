@@ -19,8 +19,8 @@ import voluptuous as vol
 from custom_components.vlm_guard.const import CONF_MAX_CONCURRENT, DOMAIN
 from custom_components.vlm_guard.coordinator import CameraMonitor
 from custom_components.vlm_guard.core.settings import CONF_INTERVAL, CONF_RTSP_URL
+from custom_components.vlm_guard.core.slots import Slots
 from custom_components.vlm_guard.core.stream import StreamReader
-from custom_components.vlm_guard.core.vlm import Slots
 
 from . import clips
 from .conftest import CAR_CLIP, PERSON_CLIP
@@ -277,7 +277,8 @@ async def test_removing_a_camera_stops_it_and_deletes_its_files_and_history(
     assert media_id.startswith(f"media-source://media_source/local/vlm_guard/{gone}/")
     await entry.runtime_data.history.async_save()
     stored = hass_storage[f"{DOMAIN}.{entry.entry_id}.history"]["data"]
-    assert set(stored) == {kept, gone}
+    # Each camera's history, next to the server's newest daily review.
+    assert set(stored) == {kept, gone, "daily_review"}
     before = Running.of(entry, kept)
     removed = Running.of(entry, gone)
     gone_alert = entity_id(hass, "binary_sensor", f"{gone}_alert")
@@ -292,7 +293,10 @@ async def test_removing_a_camera_stops_it_and_deletes_its_files_and_history(
     )
     assert not gone_folder.exists()
     assert any(kept_folder.glob("*.jpg"))
-    assert set(hass_storage[f"{DOMAIN}.{entry.entry_id}.history"]["data"]) == {kept}
+    assert set(hass_storage[f"{DOMAIN}.{entry.entry_id}.history"]["data"]) == {
+        kept,
+        "daily_review",
+    }
     assert hass.states.get(gone_alert) is None
     assert er.async_get(hass).async_get(gone_alert) is None
     assert dr.async_get(hass).async_get_device(identifiers={(DOMAIN, gone)}) is None

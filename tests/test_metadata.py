@@ -185,7 +185,11 @@ def test_every_action_is_described() -> None:
     strings = _load(PACKAGE / "translations" / "en.json")
     icons = _load(PACKAGE / "icons.json")
     actions = yaml.safe_load((PACKAGE / "services.yaml").read_text(encoding="utf-8"))
-    assert set(actions) == {"set_zones", "get_zones", "snooze"}
+    assert set(actions) == {
+        "set_zones", "get_zones", "snooze", "review_incident", "add_suppression",
+        "remove_suppression", "list_suppressions", "accept_suppressions", "rejudge",
+        "run_daily_review", "check_vision",
+    }  # fmt: skip
     for action, spec in actions.items():
         assert strings["services"][action]["name"]
         assert icons["services"][action]["service"].startswith("mdi:")

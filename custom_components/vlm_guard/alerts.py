@@ -3,7 +3,10 @@
 `vlm_guard_alert` fires once per incident, when it starts; the camera's event
 entity fires `started`, `updated` (at most every `update_every` seconds) and
 `ended`; `vlm_guard_incident_ended` carries the summary. Two snapshots are kept
-per incident: its first picture and its best one.
+per incident, its first picture and its best one, with the image the VLM judged
+for the best (to judge it again later). Every incident goes to the archive. An
+ALERT that a suppression rule matches raises nothing: it is archived as a
+`suppressed` incident of its own and counted as the rule's hit.
 """
 
 from __future__ import annotations
@@ -19,15 +22,19 @@ from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.helpers.event import async_call_later
 from homeassistant.util import dt as dt_util
 
+from .archive import IncidentArchive
 from .const import EVENT_ALERT, EVENT_INCIDENT_ENDED, EVENT_RAW_ANSWER_MAX, EVENT_VERDICTS_MAX
 from .core.decision import Decision
 from .core.incidents import Change, Incident, IncidentEvent, IncidentTracker, restore_incident
+from .core.store import STATUS_SUPPRESSED, IncidentRecord
+from .core.suppression import SuppressionRule
 from .snapshots import SavedSnapshot, SnapshotStore
 
 _LOGGER = logging.getLogger(__name__)
 
 ROLE_FIRST = "first"
 ROLE_BEST = "best"
+ROLE_CROP = "crop"
 
 
 def alert_payload(
@@ -52,6 +59,45 @@ def alert_payload(
     }
 
 
+def incident_record(
+    incident: Incident,
+    base: dict[str, Any],
+    saved: dict[str, SavedSnapshot],
+    *,
+    suppressed_by: SuppressionRule | None = None,
+) -> IncidentRecord:
+    """Return what the archive keeps of an incident as it stands."""
+    summary = incident.summary()
+    best = incident.best
+    record = IncidentRecord(
+        id=incident.id,
+        camera=str(base["subentry_id"]),
+        camera_name=str(base["camera"]),
+        started=incident.started,
+        last_alert=incident.last_alert,
+        ended=incident.ended,
+        description=incident.description,
+        alerts=incident.alerts,
+        verified=incident.verified,
+        files={role: item.path for role, item in saved.items()},
+        details={
+            "verdicts": summary["verdicts"],
+            "descriptions": summary["descriptions"],
+            "duration": summary["duration"],
+            "boxes": [list(box) for box in best.boxes] if best else [],
+            "frame_size": list(best.frame_size) if best and best.frame_size else None,
+            "crop": list(best.crop) if best and best.crop else None,
+            "media": {role: item.media_id for role, item in saved.items()},
+        },
+    )
+    if suppressed_by is not None:
+        # A silenced incident has nothing left to wait for: it ends with its last verdict.
+        record.status = STATUS_SUPPRESSED
+        record.suppressed_by = suppressed_by.id
+        record.ended = record.ended or incident.last_alert
+    return record
+
+
 class AlertPublisher:
     """Turn confirmed alerts into incidents: snapshots, events and a held alert state."""
 
@@ -65,12 +111,18 @@ class AlertPublisher:
         store: SnapshotStore,
         signal_alert: str,
         on_change: Callable[[], None],
+        archive: IncidentArchive | None = None,
     ) -> None:
         """Publish for one camera; an incident ends `quiet` s after its last alert."""
         self.hass = hass
         self.name = str(payload_base["camera"])
         self._payload_base = payload_base
+        self.camera_id = str(payload_base["subentry_id"])
         self.tracker = IncidentTracker(quiet, update_every)
+        self.silenced = IncidentTracker(quiet, update_every)
+        """Groups suppressed ALERTs into incidents of their own."""
+        self._silenced_saved: dict[str, SavedSnapshot] = {}
+        self.archive = archive
         self.store = store
         self._signal_alert = signal_alert
         self._on_change = on_change
@@ -92,8 +144,16 @@ class AlertPublisher:
         """Return the open incident, if any."""
         return self.tracker.current
 
-    async def async_publish(self, decision: Decision, snapshot: bytes) -> None:
-        """Add an ALERT decision to the camera's incident and announce what changed."""
+    async def async_publish(self, decision: Decision, snapshot: bytes, image: bytes) -> None:
+        """Add an ALERT decision to the camera's incident and announce what changed.
+
+        `snapshot` is the annotated frame, `image` what the VLM judged.
+        """
+        if self.archive is not None and (
+            rule := self.archive.async_match(self.camera_id, decision)
+        ):
+            await self._async_suppress(decision, snapshot, rule)
+            return
         now = time.monotonic()
         if (ended := self.tracker.expire(now, dt_util.utcnow())) is not None:
             self._async_announce_end(ended)
@@ -103,15 +163,8 @@ class AlertPublisher:
             self._saved = {}
         if event.better_picture:
             role = ROLE_FIRST if event.change is Change.STARTED else ROLE_BEST
-            # Named by the incident's start, so files sort (and are pruned) by time.
-            saved = await self.store.async_save(
-                snapshot,
-                decision.time,
-                name=f"{incident.started:%Y%m%d-%H%M%S}-{incident.id[:8]}-{role}",
-            )
-            if saved is not None:
-                self._saved[role] = saved
-                incident.snapshots[role] = saved.path
+            await self._async_keep(incident, self._saved, role, snapshot, decision)
+            await self._async_keep(incident, self._saved, ROLE_CROP, image, decision)
             self.snapshot = snapshot
         best = self._saved.get(ROLE_BEST) or self._saved.get(ROLE_FIRST)
         payload = {
@@ -121,6 +174,8 @@ class AlertPublisher:
             "incident_alerts": incident.alerts,
         }
         self._schedule_end()
+        if event.change is Change.STARTED or event.announce or event.better_picture:
+            await self._async_archive(incident_record(incident, self._payload_base, self._saved))
         if event.change is Change.STARTED:
             self.last_alert = payload
             _LOGGER.info("Camera %s: alert: %s", self.name, decision.verdict.description)
@@ -130,6 +185,53 @@ class AlertPublisher:
             self.last_alert = payload
             async_dispatcher_send(self.hass, self._signal_alert, Change.UPDATED.value, payload)
         self._on_change()
+
+    async def _async_keep(
+        self,
+        incident: Incident,
+        saved: dict[str, SavedSnapshot],
+        role: str,
+        content: bytes,
+        decision: Decision,
+    ) -> None:
+        """Save one of the incident's pictures; it stays as long as the incident is kept."""
+        # Named by the incident's start, so files sort by time.
+        kept = await self.store.async_save(
+            content,
+            decision.time,
+            name=f"{incident.started:%Y%m%d-%H%M%S}-{incident.id[:8]}-{role}",
+            prune=self.archive is None or self.archive.store is None,
+        )
+        if kept is not None:
+            saved[role] = kept
+            incident.snapshots[role] = kept.path
+
+    async def _async_archive(self, record: IncidentRecord) -> None:
+        if self.archive is not None:
+            await self.archive.async_save(record)
+
+    async def _async_suppress(
+        self, decision: Decision, snapshot: bytes, rule: SuppressionRule
+    ) -> None:
+        """Archive an ALERT a rule silences, raising nothing."""
+        now = time.monotonic()
+        self.silenced.expire(now, dt_util.utcnow())
+        event = self.silenced.alert(decision, now)
+        incident = event.incident
+        if event.change is Change.STARTED:
+            self._silenced_saved = {}
+            await self._async_keep(incident, self._silenced_saved, ROLE_FIRST, snapshot, decision)
+        _LOGGER.debug(
+            "Camera %s: alert silenced by rule %s: %s",
+            self.name,
+            rule.id,
+            decision.verdict.description,
+        )
+        await self._async_archive(
+            incident_record(incident, self._payload_base, self._silenced_saved, suppressed_by=rule)
+        )
+        assert self.archive is not None
+        await self.archive.async_hit(rule, decision.time)
 
     def _schedule_end(self) -> None:
         if self._unsub_end is not None:
@@ -169,6 +271,9 @@ class AlertPublisher:
             "first_snapshot_media_id": first.media_id if first else None,
         }
         self.last_incident = summary
+        if self.archive is not None:
+            record = incident_record(incident, self._payload_base, self._saved)
+            self.hass.async_create_task(self._async_archive(record), eager_start=True)
         _LOGGER.debug(
             "Camera %s: incident %s ended after %d alerts", self.name, incident.id, incident.alerts
         )

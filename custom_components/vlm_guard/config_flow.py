@@ -26,15 +26,21 @@ from .const import (
     CONF_BACKEND,
     CONF_FALLBACK,
     CONF_KEEP_ALIVE,
+    CONF_KEEP_DAYS,
+    CONF_KEEP_PER_CAMERA,
     CONF_MAX_CONCURRENT,
     CONF_MODEL,
     CONF_NUM_CTX,
+    CONF_REVIEW,
+    CONF_REVIEW_AUTO_ACCEPT,
     CONF_TIMEOUT,
     CONF_TRANSCRIBER,
+    CONF_VISION_CHECK_HOURS,
     CONF_WHISPER_COMPUTE_TYPE,
     CONF_WHISPER_DEVICE,
     CONF_WHISPER_MODEL,
     DOMAIN,
+    REVIEW_KEYS,
     SUBENTRY_CAMERA,
     TRANSCRIBER_WHISPER,
 )
@@ -230,6 +236,12 @@ class ServerOptionsFlow(OptionsFlow):
             }
             if whisper_shown:
                 options.update(_whisper_options(user_input))
+            review = user_input.get(CONF_REVIEW)
+            options.update(
+                {key: stored[key] for key in REVIEW_KEYS if key in stored}
+                if review is None
+                else _review_options(review)
+            )
             if user_input.get(CONF_FALLBACK, NO_FALLBACK) != NO_FALLBACK:
                 options[CONF_FALLBACK] = user_input[CONF_FALLBACK]
             if options[CONF_TRANSCRIBER] == TRANSCRIBER_WHISPER and not whisper_shown:
@@ -248,7 +260,15 @@ class ServerOptionsFlow(OptionsFlow):
         return self.async_show_form(
             step_id="init",
             data_schema=self.add_suggested_values_to_schema(
-                options_schema(servers, stt, whisper=whisper_shown), self.config_entry.options
+                options_schema(servers, stt, whisper=whisper_shown),
+                {
+                    **self.config_entry.options,
+                    CONF_REVIEW: {
+                        key: self.config_entry.options[key]
+                        for key in REVIEW_KEYS
+                        if key in self.config_entry.options
+                    },
+                },
             ),
         )
 
@@ -262,6 +282,18 @@ class ServerOptionsFlow(OptionsFlow):
             step_id="whisper",
             data_schema=self.add_suggested_values_to_schema(WHISPER_SCHEMA, self._options),
         )
+
+
+def _review_options(section_input: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the daily review's settings of a submitted form (empty entity fields left out)."""
+    options = {key: section_input[key] for key in REVIEW_KEYS if section_input.get(key)}
+    options[CONF_REVIEW_AUTO_ACCEPT] = bool(section_input.get(CONF_REVIEW_AUTO_ACCEPT, False))
+    for key in (CONF_KEEP_DAYS, CONF_VISION_CHECK_HOURS):
+        if key in section_input:
+            options[key] = float(section_input[key])
+    if CONF_KEEP_PER_CAMERA in section_input:
+        options[CONF_KEEP_PER_CAMERA] = int(section_input[CONF_KEEP_PER_CAMERA])
+    return options
 
 
 def _whisper_options(user_input: Mapping[str, Any]) -> dict[str, Any]:

@@ -11,6 +11,7 @@ DOMAIN: Final = "vlm_guard"
 PLATFORMS: Final = [
     Platform.BINARY_SENSOR,
     Platform.BUTTON,
+    Platform.CALENDAR,
     Platform.CAMERA,
     Platform.EVENT,
     Platform.SENSOR,
@@ -32,6 +33,26 @@ CONF_WHISPER_MODEL: Final = "whisper_model"
 CONF_WHISPER_DEVICE: Final = "whisper_device"
 CONF_WHISPER_COMPUTE_TYPE: Final = "whisper_compute_type"
 TRANSCRIBER_WHISPER: Final = "whisper"
+# The daily review, retention and the vision check: a section of the server's options.
+CONF_REVIEW: Final = "review"
+CONF_REVIEW_TIME: Final = "review_time"
+CONF_REVIEW_AGENT: Final = "review_agent"
+CONF_WEATHER_ENTITY: Final = "weather_entity"
+CONF_REVIEW_AUTO_ACCEPT: Final = "review_auto_accept"
+CONF_KEEP_DAYS: Final = "keep_days"
+CONF_KEEP_PER_CAMERA: Final = "keep_per_camera"
+CONF_VISION_CHECK_HOURS: Final = "vision_check_hours"
+REVIEW_KEYS: Final = (
+    CONF_REVIEW_TIME,
+    CONF_REVIEW_AGENT,
+    CONF_WEATHER_ENTITY,
+    CONF_REVIEW_AUTO_ACCEPT,
+    CONF_KEEP_DAYS,
+    CONF_KEEP_PER_CAMERA,
+    CONF_VISION_CHECK_HOURS,
+)
+DEFAULT_REVIEW_TIME: Final = "07:00:00"
+DEFAULT_VISION_CHECK_HOURS: Final = 1.0
 WHISPER_DEVICES: Final = ("cpu", "cuda", "auto")
 WHISPER_COMPUTE_TYPES: Final = ("int8", "int8_float16", "float16", "float32", "default")
 
@@ -61,6 +82,7 @@ VLM_FAILURES_FOR_ISSUE: Final = 3
 EVENT_ALERT: Final = "vlm_guard_alert"
 EVENT_HEALTH: Final = "vlm_guard_health"
 EVENT_INCIDENT_ENDED: Final = "vlm_guard_incident_ended"
+EVENT_DAILY_REVIEW: Final = "vlm_guard_daily_review"
 # The camera event entity's event types: an incident started, was updated, ended.
 EVENT_TYPE_STARTED: Final = "started"
 EVENT_TYPE_UPDATED: Final = "updated"
@@ -70,6 +92,10 @@ EVENT_VERDICTS_MAX: Final = 10
 EVENT_RAW_ANSWER_MAX: Final = 300
 
 SNAPSHOT_DIR: Final = "vlm_guard"
+# Incidents are kept in one SQLite file in the config folder, this long and this many per camera.
+ARCHIVE_FILE: Final = "vlm_guard.db"
+DEFAULT_KEEP_DAYS: Final = 30.0
+DEFAULT_KEEP_PER_CAMERA: Final = 2000
 SNAPSHOTS_KEPT: Final = 200
 MEDIA_MAX_AGE_DAYS: Final = 30.0
 

@@ -23,6 +23,7 @@ from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.helpers.event import async_track_time_interval
 
 from .alerts import AlertPublisher
+from .archive import async_get_archive
 from .arming import CameraArming
 from .const import DOMAIN
 from .core.decision import Decision, DecisionLog
@@ -113,6 +114,7 @@ class CameraMonitor:
             store=snapshots,
             signal_alert=self.signal_alert,
             on_change=self._updated,
+            archive=async_get_archive(hass),
         )
         self.health = CameraHealth(
             hass,
@@ -311,7 +313,7 @@ class CameraMonitor:
         )
         if decision.alert and self.arming.detecting:
             snapshot = await self.hass.async_add_executor_job(self.analyzer.snapshot, result)
-            await self.alerts.async_publish(decision, snapshot)
+            await self.alerts.async_publish(decision, snapshot, image)
             if self.audio is not None:
                 self.audio.async_visual_alert(decision.time)
             self._history_changed()

@@ -17,8 +17,10 @@ if TYPE_CHECKING:
     from .coordinator import CameraMonitor
     from .entity import CameraPlatform
     from .history import History
+    from .reviewing import DailyReview
     from .server import ServerMonitor
     from .transcribers import SpeechEngine
+    from .vision_check import VisionCheck
 
 
 @dataclass(slots=True)
@@ -27,6 +29,8 @@ class VLMGuardData:
 
     client: VLMClient
     server: ServerMonitor
+    review: DailyReview
+    vision: VisionCheck
     speech: SpeechEngine | None = None
     cameras: dict[str, CameraMonitor] = field(default_factory=dict)
     history: History | None = None

@@ -60,6 +60,7 @@ class CameraJudge:
             "when": dt_util.utcnow(),
             "boxes": result.boxes,
             "crop": result.crop_box,
+            "frame_size": (int(result.frame.shape[1]), int(result.frame.shape[0])),
         }
         fingerprint = result.fingerprint
         earlier = self.repeats.recall(fingerprint, now) if fingerprint is not None else None

@@ -21,6 +21,8 @@ ISSUE_VLM_UNREACHABLE: Final = "vlm_unreachable"
 ISSUE_MODEL_MISSING: Final = "model_missing"
 ISSUE_OVERSIZED_CONTEXT: Final = "oversized_context"
 ISSUE_TRANSCRIBER_FAILED: Final = "transcriber_failed"
+ISSUE_STORE_DAMAGED: Final = "store_damaged"
+ISSUE_MODEL_BLIND: Final = "model_blind"
 
 ATTR_ENTRY_ID: Final = "entry_id"
 ATTR_SUBENTRY_ID: Final = "subentry_id"

@@ -7,6 +7,7 @@ from typing import Final
 from homeassistant.const import CONF_API_KEY, CONF_NAME, CONF_URL
 from homeassistant.data_entry_flow import section
 from homeassistant.helpers.selector import (
+    BooleanSelector,
     EntitySelector,
     EntitySelectorConfig,
     NumberSelector,
@@ -19,6 +20,7 @@ from homeassistant.helpers.selector import (
     TextSelector,
     TextSelectorConfig,
     TextSelectorType,
+    TimeSelector,
 )
 import voluptuous as vol
 
@@ -26,15 +28,27 @@ from .const import (
     CONF_BACKEND,
     CONF_FALLBACK,
     CONF_KEEP_ALIVE,
+    CONF_KEEP_DAYS,
+    CONF_KEEP_PER_CAMERA,
     CONF_MAX_CONCURRENT,
     CONF_MODEL,
     CONF_NUM_CTX,
+    CONF_REVIEW,
+    CONF_REVIEW_AGENT,
+    CONF_REVIEW_AUTO_ACCEPT,
+    CONF_REVIEW_TIME,
     CONF_TIMEOUT,
     CONF_TRANSCRIBER,
+    CONF_VISION_CHECK_HOURS,
+    CONF_WEATHER_ENTITY,
     CONF_WHISPER_COMPUTE_TYPE,
     CONF_WHISPER_DEVICE,
     CONF_WHISPER_MODEL,
+    DEFAULT_KEEP_DAYS,
+    DEFAULT_KEEP_PER_CAMERA,
     DEFAULT_OLLAMA_URL,
+    DEFAULT_REVIEW_TIME,
+    DEFAULT_VISION_CHECK_HOURS,
     MAX_NUM_CTX,
     MIN_NUM_CTX,
     TRANSCRIBER_WHISPER,
@@ -184,7 +198,23 @@ def options_schema(
             ),
         }
     )
-    return schema.extend(WHISPER_SCHEMA.schema) if whisper else schema
+    schema = schema.extend(WHISPER_SCHEMA.schema) if whisper else schema
+    return schema.extend({vol.Optional(CONF_REVIEW): section(REVIEW_SCHEMA, {"collapsed": True})})
+
+
+REVIEW_SCHEMA = vol.Schema(
+    {
+        vol.Required(CONF_REVIEW_TIME, default=DEFAULT_REVIEW_TIME): TimeSelector(),
+        vol.Optional(CONF_REVIEW_AGENT): EntitySelector(EntitySelectorConfig(domain="ai_task")),
+        vol.Optional(CONF_WEATHER_ENTITY): EntitySelector(EntitySelectorConfig(domain="weather")),
+        vol.Required(CONF_REVIEW_AUTO_ACCEPT, default=False): BooleanSelector(),
+        vol.Required(CONF_KEEP_DAYS, default=DEFAULT_KEEP_DAYS): _number(1, 3650, 1, "d"),
+        vol.Required(CONF_KEEP_PER_CAMERA, default=DEFAULT_KEEP_PER_CAMERA): _number(10, 100000, 1),
+        vol.Required(CONF_VISION_CHECK_HOURS, default=DEFAULT_VISION_CHECK_HOURS): _number(
+            0, 168, 0.5, "h"
+        ),
+    }
+)
 
 
 MOTION_SCHEMA = vol.Schema(

@@ -15,6 +15,7 @@ from homeassistant.components.sensor import (
 )
 from homeassistant.const import EntityCategory, UnitOfInformation, UnitOfTime
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 from homeassistant.util import dt as dt_util
@@ -28,6 +29,8 @@ from .entity import (
     VLMGuardServerEntity,
     async_add_camera_entities,
 )
+from .reviewing import DailyReview
+from .server import ServerMonitor
 
 PARALLEL_UPDATES = 0
 
@@ -103,6 +106,11 @@ VRAM = SensorEntityDescription(
     suggested_display_precision=1,
     entity_category=EntityCategory.DIAGNOSTIC,
 )
+
+
+DAILY_REVIEW = SensorEntityDescription(key="daily_review", translation_key="daily_review")
+# The newest review's groups shown as attributes (its event carries them all).
+REVIEW_GROUPS_SHOWN = 20
 
 
 def _seconds(value: float | None) -> float | None:
@@ -192,6 +200,7 @@ async def async_setup_entry(
     async_add_entities(
         [
             VRAMSensor(server, VRAM),
+            DailyReviewSensor(server, DAILY_REVIEW, entry.runtime_data.review),
             *(ServerStatsSensor(server, description) for description in STATS_SENSORS),
         ]
     )
@@ -279,3 +288,49 @@ class VRAMSensor(VLMGuardServerEntity, SensorEntity):
     def extra_state_attributes(self) -> dict[str, object] | None:
         """Return the context the model was loaded with."""
         return {"context_length": self.server.loaded_context}
+
+
+class DailyReviewSensor(VLMGuardServerEntity, SensorEntity):
+    """The newest daily review in one line; its groups and proposed rules as attributes."""
+
+    # The groups change once a day and are large: the recorder keeps the summary only.
+    _unrecorded_attributes = frozenset({"groups", "proposed_rules"})
+
+    def __init__(
+        self, server: ServerMonitor, description: SensorEntityDescription, review: DailyReview
+    ) -> None:
+        """Show `review`'s newest result."""
+        super().__init__(server, description)
+        self.review = review
+
+    async def async_added_to_hass(self) -> None:
+        """Follow the review as well as the server."""
+        await super().async_added_to_hass()
+        self.async_on_remove(
+            async_dispatcher_connect(
+                self.hass, self.review.signal_update, self._handle_server_update
+            )
+        )
+
+    @property
+    def native_value(self) -> str | None:
+        """Return the summary of the newest review, None before the first."""
+        last = self.review.last
+        return str(last.get("summary") or "")[:255] if last else None
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any] | None:
+        """Return when it ran, what it found and the rules it proposes."""
+        last = self.review.last
+        if not last:
+            return None
+        return {
+            "reviewed": last.get("reviewed"),
+            "incidents": last.get("incidents"),
+            "error": last.get("error"),
+            "groups": (last.get("groups") or [])[:REVIEW_GROUPS_SHOWN],
+            "proposed_rules": [
+                {key: rule.get(key) for key in ("id", "camera_name", "keywords", "label", "reason")}
+                for rule in last.get("proposed_rules") or []
+            ],
+        }

@@ -108,16 +108,25 @@ class SnapshotStore:
         self.max_age = max_age_days * 86400
 
     async def async_save(
-        self, content: bytes, when: datetime, suffix: str = ".jpg", *, name: str | None = None
+        self,
+        content: bytes,
+        when: datetime,
+        suffix: str = ".jpg",
+        *,
+        name: str | None = None,
+        prune: bool = True,
     ) -> SavedSnapshot | None:
         """Write a file named after `when` (and `name`); a disk error never stops the alert.
 
         Saving under a name already used replaces that file (an incident's best picture).
+        Files kept with an incident (`prune=False`) go when the archive drops the incident.
         """
         stem = when.strftime("%Y%m%d-%H%M%S-%f") if name is None else name
         name = f"{stem}{suffix}"
         try:
-            path = await self.hass.async_add_executor_job(self._write, name, content, suffix)
+            path = await self.hass.async_add_executor_job(
+                self._write, name, content, suffix if prune else None
+            )
         except OSError as err:
             _LOGGER.error(  # noqa: TRY400 - the cause is in the message, a traceback adds nothing
                 "Cannot save %s in %s: %s", name, self.directory, err
@@ -125,11 +134,12 @@ class SnapshotStore:
             return None
         return SavedSnapshot(str(path), f"{self.media_prefix}/{name}")
 
-    def _write(self, name: str, content: bytes, suffix: str) -> Path:
+    def _write(self, name: str, content: bytes, prune: str | None) -> Path:
         self.directory.mkdir(parents=True, exist_ok=True)
         path = self.directory / name
         path.write_bytes(content)
-        self._prune(suffix)
+        if prune is not None:
+            self._prune(prune)
         return path
 
     def _prune(self, suffix: str) -> None:

@@ -26,6 +26,7 @@ REASON_MOTION: Final = "motion"
 RECENT_DECISIONS: Final = 50
 
 type Box = tuple[int, int, int, int]
+type Size = tuple[int, int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +45,8 @@ class Decision:
     crop: Box | None = None
     reused: bool = False
     """True when a nearly identical image's recent verdict was reused (no call)."""
+    frame_size: Size | None = None
+    """Width and height of the frame the boxes are measured in."""
 
     @property
     def alert(self) -> bool:
@@ -74,6 +77,7 @@ class Decision:
             "boxes": [list(box) for box in self.boxes],
             "crop": list(self.crop) if self.crop else None,
             "reused": self.reused,
+            "frame_size": list(self.frame_size) if self.frame_size else None,
         }
 
     @classmethod
@@ -83,6 +87,7 @@ class Decision:
         if when.tzinfo is None:
             when = when.replace(tzinfo=UTC)
         crop = data.get("crop")
+        size = data.get("frame_size")
         return cls(
             time=when,
             verdict=Verdict(bool(data["alert"]), str(data["description"]), str(data["rule"])),
@@ -93,6 +98,7 @@ class Decision:
             boxes=[_box(box) for box in data.get("boxes") or []],
             crop=_box(crop) if crop else None,
             reused=bool(data.get("reused", False)),
+            frame_size=(int(size[0]), int(size[1])) if size else None,
         )
 
 
@@ -110,6 +116,7 @@ def answered(
     when: datetime,
     boxes: Iterable[Box] = (),
     crop: Box | None = None,
+    frame_size: Size | None = None,
     phrases: VerdictPhrases | None = None,
 ) -> Decision:
     """Return the decision for the VLM's answer `text` (read by the verdict parser)."""
@@ -122,6 +129,7 @@ def answered(
         reason=reason,
         boxes=list(boxes),
         crop=crop,
+        frame_size=frame_size,
     )
 
 
@@ -132,9 +140,18 @@ def reused(
     reason: str,
     boxes: Iterable[Box] = (),
     crop: Box | None = None,
+    frame_size: Size | None = None,
 ) -> Decision:
     """Return an earlier decision on a nearly identical image, taken again without a call."""
-    return replace(earlier, time=when, reason=reason, boxes=list(boxes), crop=crop, reused=True)
+    return replace(
+        earlier,
+        time=when,
+        reason=reason,
+        boxes=list(boxes),
+        crop=crop,
+        reused=True,
+        frame_size=frame_size,
+    )
 
 
 def without_answer(
@@ -145,6 +162,7 @@ def without_answer(
     when: datetime,
     boxes: Iterable[Box] = (),
     crop: Box | None = None,
+    frame_size: Size | None = None,
 ) -> Decision | None:
     """Apply the camera's outage policy when the VLM gave no usable answer.
 
@@ -162,6 +180,7 @@ def without_answer(
         reason=reason,
         boxes=list(boxes),
         crop=crop,
+        frame_size=frame_size,
     )
 
 

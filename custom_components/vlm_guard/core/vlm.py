@@ -5,7 +5,6 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 import asyncio
 import base64
-from collections import deque
 from dataclasses import dataclass, replace
 import json
 import time
@@ -15,6 +14,7 @@ import aiohttp
 
 from .prompt import DEFAULT_PROMPT, VERDICT_SCHEMA
 from .redact import mask_url
+from .slots import Slots
 
 BACKEND_OLLAMA: Final = "ollama"
 BACKEND_OPENAI: Final = "openai"
@@ -60,52 +60,6 @@ class VLMSettings:
     max_concurrent: int = DEFAULT_MAX_CONCURRENT
 
 
-class Slots:
-    """At most `limit` holders at once, in arrival order; the limit may change at any time."""
-
-    def __init__(self, limit: int) -> None:
-        """Allow `limit` holders (at least one)."""
-        self.limit = max(1, limit)
-        self.holders = 0
-        self._waiters: deque[asyncio.Future[None]] = deque()
-
-    def set_limit(self, limit: int) -> None:
-        """Change the bound: a raise lets waiters in now, a cut takes effect as holders leave."""
-        self.limit = max(1, limit)
-        self._wake()
-
-    async def __aenter__(self) -> None:
-        """Take a slot, waiting in line for one when all are held."""
-        if self.holders < self.limit and not self._waiters:
-            self.holders += 1
-            return
-        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._waiters.append(waiter)
-        try:
-            await waiter
-        except asyncio.CancelledError:
-            if waiter.done() and not waiter.cancelled():
-                # The slot was handed over just as the wait was cancelled: pass it on.
-                self.holders -= 1
-                self._wake()
-            raise
-        finally:
-            if waiter in self._waiters:
-                self._waiters.remove(waiter)
-
-    async def __aexit__(self, *_exc: object) -> None:
-        """Give the slot back; the next in line takes it."""
-        self.holders -= 1
-        self._wake()
-
-    def _wake(self) -> None:
-        while self._waiters and self.holders < self.limit:
-            waiter = self._waiters.popleft()
-            if not waiter.done():
-                self.holders += 1
-                waiter.set_result(None)
-
-
 @dataclass(frozen=True, slots=True)
 class ModelInfo:
     """What the server says about the configured model."""
@@ -149,11 +103,22 @@ class VLMClient(ABC):
 
     async def analyze(self, image_jpeg: bytes, prompt: str = DEFAULT_PROMPT) -> VLMAnswer:
         """Ask the model about one JPEG image; at most max_concurrent calls run at once."""
+        return await self._ask(self.chat_payload(image_jpeg, prompt))
+
+    async def complete(
+        self, prompt: str, schema: dict[str, Any], *, name: str = "answer", max_tokens: int = 2000
+    ) -> VLMAnswer:
+        """Ask the model a question in words only; it answers JSON shaped by `schema`."""
+        return await self._ask(
+            self.chat_payload(None, prompt, schema=schema, name=name, max_tokens=max_tokens)
+        )
+
+    async def _ask(self, payload: dict[str, Any]) -> VLMAnswer:
         self.pending += 1
         self.max_pending = max(self.max_pending, self.pending)
         try:
             async with self._slots:
-                return await self._analyze(image_jpeg, prompt)
+                return await self._chat(payload)
         finally:
             self.pending -= 1
 
@@ -226,8 +191,20 @@ class VLMClient(ABC):
         """Return the names of the models the server offers."""
 
     @abstractmethod
-    async def _analyze(self, image_jpeg: bytes, prompt: str) -> VLMAnswer:
-        """Ask the model about one JPEG image and return its raw answer."""
+    def chat_payload(
+        self,
+        image_jpeg: bytes | None,
+        prompt: str,
+        *,
+        schema: dict[str, Any] = VERDICT_SCHEMA,
+        name: str = "verdict",
+        max_tokens: int = 300,
+    ) -> dict[str, Any]:
+        """Return the chat request body for a question, with an image or without."""
+
+    @abstractmethod
+    async def _chat(self, payload: dict[str, Any]) -> VLMAnswer:
+        """Send a chat request and return the model's raw answer."""
 
 
 class OllamaClient(VLMClient):
@@ -246,19 +223,24 @@ class OllamaClient(VLMClient):
         # Ollama reads a bare number as seconds and a string as a duration.
         return int(value) if value.lstrip("-").isdigit() else value
 
-    def chat_payload(self, image_jpeg: bytes, prompt: str) -> dict[str, Any]:
-        """Return the /api/chat request body for one image."""
+    def chat_payload(
+        self,
+        image_jpeg: bytes | None,
+        prompt: str,
+        *,
+        schema: dict[str, Any] = VERDICT_SCHEMA,
+        name: str = "verdict",
+        max_tokens: int = 300,
+    ) -> dict[str, Any]:
+        """Return the /api/chat request body for a question (about one image, or none)."""
+        message: dict[str, Any] = {"role": "user", "content": prompt}
+        if image_jpeg is not None:
+            message["images"] = [base64.b64encode(image_jpeg).decode("ascii")]
         return {
             "model": self.settings.model,
-            "messages": [
-                {
-                    "role": "user",
-                    "content": prompt,
-                    "images": [base64.b64encode(image_jpeg).decode("ascii")],
-                }
-            ],
+            "messages": [message],
             "stream": False,
-            "format": VERDICT_SCHEMA,
+            "format": schema,
             # Without num_ctx Ollama sizes the KV cache for the model's full
             # declared context: tens of GB of VRAM for a 7B VLM.
             "options": {"num_ctx": self.settings.num_ctx, "temperature": 0},
@@ -302,10 +284,10 @@ class OllamaClient(VLMClient):
                 f"{self.display_url} answered /api/ps with {str(data)[:100]}"
             ) from err
 
-    async def _analyze(self, image_jpeg: bytes, prompt: str) -> VLMAnswer:
-        """Ask the model about one image through /api/chat."""
+    async def _chat(self, payload: dict[str, Any]) -> VLMAnswer:
+        """Ask the model through /api/chat."""
         started = time.monotonic()
-        data = await self._request("POST", "/api/chat", self.chat_payload(image_jpeg, prompt))
+        data = await self._request("POST", "/api/chat", payload)
         try:
             text = data["message"]["content"]
         except (KeyError, TypeError) as err:
@@ -336,34 +318,35 @@ class OpenAIClient(VLMClient):
                 f"{self.display_url} is not an OpenAI-compatible server"
             ) from err
 
-    def chat_payload(self, image_jpeg: bytes, prompt: str) -> dict[str, Any]:
-        """Return the /v1/chat/completions request body for one image."""
-        image_url = "data:image/jpeg;base64," + base64.b64encode(image_jpeg).decode("ascii")
+    def chat_payload(
+        self,
+        image_jpeg: bytes | None,
+        prompt: str,
+        *,
+        schema: dict[str, Any] = VERDICT_SCHEMA,
+        name: str = "verdict",
+        max_tokens: int = 300,
+    ) -> dict[str, Any]:
+        """Return the /v1/chat/completions request body for a question (one image, or none)."""
+        content: list[dict[str, Any]] = [{"type": "text", "text": prompt}]
+        if image_jpeg is not None:
+            image_url = "data:image/jpeg;base64," + base64.b64encode(image_jpeg).decode("ascii")
+            content.append({"type": "image_url", "image_url": {"url": image_url}})
         return {
             "model": self.settings.model,
-            "messages": [
-                {
-                    "role": "user",
-                    "content": [
-                        {"type": "text", "text": prompt},
-                        {"type": "image_url", "image_url": {"url": image_url}},
-                    ],
-                }
-            ],
+            "messages": [{"role": "user", "content": content}],
             "temperature": 0,
-            "max_tokens": 300,
+            "max_tokens": max_tokens,
             "response_format": {
                 "type": "json_schema",
-                "json_schema": {"name": "verdict", "schema": VERDICT_SCHEMA},
+                "json_schema": {"name": name, "schema": schema},
             },
         }
 
-    async def _analyze(self, image_jpeg: bytes, prompt: str) -> VLMAnswer:
-        """Ask the model about one image through /v1/chat/completions."""
+    async def _chat(self, payload: dict[str, Any]) -> VLMAnswer:
+        """Ask the model through /v1/chat/completions."""
         started = time.monotonic()
-        data = await self._request(
-            "POST", "/chat/completions", self.chat_payload(image_jpeg, prompt)
-        )
+        data = await self._request("POST", "/chat/completions", payload)
         try:
             text = data["choices"][0]["message"]["content"]
         except (KeyError, IndexError, TypeError) as err:
