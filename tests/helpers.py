@@ -15,6 +15,7 @@ from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import entity_registry as er
 import pytest
 
+from custom_components.vlm_guard.archive import async_get_archive
 from custom_components.vlm_guard.const import (
     CONF_BACKEND,
     CONF_KEEP_ALIVE,
@@ -34,6 +35,7 @@ from custom_components.vlm_guard.core.settings import (
     CONF_VLM,
     form_values,
 )
+from custom_components.vlm_guard.core.store import IncidentRecord
 
 from .harness.vlm_server import DEFAULT_MODEL, StandInVLM
 
@@ -143,6 +145,23 @@ async def wait_for(
             return True
         await asyncio.sleep(step)
     return condition()
+
+
+async def wait_for_kept(
+    hass: HomeAssistant,
+    condition: Callable[[list[IncidentRecord]], bool],
+    timeout: float,
+    **filters: Any,
+) -> list[IncidentRecord]:
+    """Wait until the incidents kept (matching `filters`) satisfy `condition`; return them."""
+    archive = async_get_archive(hass)
+    assert archive is not None
+    deadline = time.monotonic() + timeout
+    while True:
+        records = await archive.async_list(**filters)
+        if condition(records) or time.monotonic() > deadline:
+            return records
+        await asyncio.sleep(0.2)
 
 
 async def start_reconfigure(hass: HomeAssistant, entry: ConfigEntry) -> dict:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
-import time
 from typing import Any
 
 from homeassistant.core import HomeAssistant
@@ -21,7 +19,7 @@ from custom_components.vlm_guard.core.store import IncidentStore
 
 from .harness.rtsp import RtspServer
 from .harness.vlm_server import RecordedRequest, StandInVLM
-from .helpers import add_camera, add_server, entity_id, listen, wait_for
+from .helpers import add_camera, add_server, entity_id, listen, wait_for, wait_for_kept
 
 HOUR = timedelta(hours=1)
 GRILL = "ALERT: smoke rises from the barbecue grill."
@@ -45,25 +43,13 @@ async def test_an_incident_is_kept_with_its_pictures_and_judged_again(
     )
     archive = async_get_archive(hass)
     assert archive is not None
-
-    async def kept() -> list[Any]:
-        return await archive.async_list(camera=subentry_id)
-
     assert await wait_for(hass, lambda: bool(alerts), 30)
     incident_id = alerts[0].data["incident_id"]
     vlm_server.answer = "CLEAR: an empty room."
     # The incident ends after the quiet time and is kept with its end.
-    records: list[Any] = []
-
-    async def ended() -> bool:
-        records[:] = await kept()
-        return bool(records) and records[0].ended is not None
-
-    deadline = time.monotonic() + 30
-    while not await ended():
-        assert time.monotonic() < deadline, records
-        await hass.async_block_till_done()
-        await asyncio.sleep(0.5)
+    records = await wait_for_kept(
+        hass, lambda kept: bool(kept) and kept[0].ended is not None, 30, camera=subentry_id
+    )
     record = records[0]
     assert record.id == incident_id
     assert record.camera_name == "Living room"
@@ -133,16 +119,7 @@ async def test_a_false_alarm_rule_silences_its_camera_only(
     assert rule["active"] is True
 
     # The same verdicts go on: they are kept as a suppressed incident and counted.
-    suppressed: list[Any] = []
-
-    async def silenced() -> bool:
-        suppressed[:] = await archive.async_list(camera=patio, statuses=["suppressed"])
-        return bool(suppressed)
-
-    deadline = time.monotonic() + 30
-    while not await silenced():
-        assert time.monotonic() < deadline
-        await asyncio.sleep(0.5)
+    suppressed = await wait_for_kept(hass, bool, 30, camera=patio, statuses=["suppressed"])
     assert suppressed[0].suppressed_by == rule["id"]
     assert suppressed[0].files.get("first")
     listed = await _call(hass, "list_suppressions")
@@ -228,22 +205,8 @@ async def test_a_damaged_store_is_set_aside_and_detection_goes_on(
     alerts = listen(hass, EVENT_ALERT)
     subentry_id = await add_camera(hass, entry, camera.url, interval=1.0, fallback_interval=2.0)
     assert await wait_for(hass, lambda: bool(alerts), 30)
-    archive = async_get_archive(hass)
-    assert archive is not None
-    assert await wait_for_records(hass, subentry_id)
+    assert await wait_for_kept(hass, bool, 20, camera=subentry_id)
     await hass.config_entries.async_unload(entry.entry_id)
-
-
-async def wait_for_records(hass: HomeAssistant, camera: str, timeout: float = 20) -> bool:
-    """Wait until the camera has an incident in the store."""
-    archive = async_get_archive(hass)
-    assert archive is not None
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if await archive.async_list(camera=camera):
-            return True
-        await asyncio.sleep(0.2)
-    return False
 
 
 async def test_the_check_tells_a_blind_model_from_a_seeing_one(

@@ -27,7 +27,7 @@ from custom_components.vlm_guard.transcribers import DATA_MODELS
 from .conftest import CAMERA_PASSWORD, CAMERA_USER
 from .harness.rtsp import RtspServer
 from .harness.vlm_server import StandInVLM
-from .helpers import add_camera, add_server, entity_id, listen, wait_for
+from .helpers import add_camera, add_server, entity_id, listen, wait_for, wait_for_kept
 from .speech import write_av_clip
 
 URGENT = "Help! Call the police, there is a fire!"
@@ -178,6 +178,13 @@ async def test_chatter_alerts_only_soon_after_a_visual_alert(
     assert bool(transcripts) is alerts_expected
     if alerts_expected:
         assert transcripts[0].data["event_type"] == "speech"
+        # The words and their clip are kept with the incident the camera saw.
+        (kept,) = await wait_for_kept(
+            hass, lambda kept: bool(kept) and bool(kept[0].transcript), 10, camera=subentry_id
+        )
+        assert kept.id == visual[0].data["incident_id"]
+        assert kept.transcript == heard["text"]
+        assert kept.files["audio"] == heard["clip_path"]
     else:
         assert heard["reason"] == "no_visual_alert"
     await hass.config_entries.async_unload(entry.entry_id)

@@ -35,6 +35,7 @@ _LOGGER = logging.getLogger(__name__)
 ROLE_FIRST = "first"
 ROLE_BEST = "best"
 ROLE_CROP = "crop"
+ROLE_AUDIO = "audio"
 
 
 def alert_payload(
@@ -79,6 +80,7 @@ def incident_record(
         description=incident.description,
         alerts=incident.alerts,
         verified=incident.verified,
+        transcript="\n".join(incident.transcripts) or None,
         files={role: item.path for role, item in saved.items()},
         details={
             "verdicts": summary["verdicts"],
@@ -232,6 +234,18 @@ class AlertPublisher:
         )
         assert self.archive is not None
         await self.archive.async_hit(rule, decision.time)
+
+    async def async_add_speech(self, record: dict[str, Any]) -> None:
+        """Keep an alerting transcript, and its clip, with the open incident (if one is)."""
+        incident = self.tracker.current
+        if incident is None:
+            return
+        incident.transcripts.append(str(record.get("text") or ""))
+        if record.get("clip_path"):
+            clip = SavedSnapshot(str(record["clip_path"]), str(record.get("clip_media_id") or ""))
+            self._saved[ROLE_AUDIO] = clip
+            incident.snapshots[ROLE_AUDIO] = clip.path
+        await self._async_archive(incident_record(incident, self._payload_base, self._saved))
 
     def _schedule_end(self) -> None:
         if self._unsub_end is not None:

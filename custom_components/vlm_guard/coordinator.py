@@ -91,6 +91,7 @@ class CameraMonitor:
                 signal_update=self.signal_update,
                 signal_speech=self.signal_speech,
                 on_history=self._history_changed,
+                on_speech=lambda record: self.alerts.async_add_speech(record),
             )
             if settings.has_audio and speech is not None
             else None

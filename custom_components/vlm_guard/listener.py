@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 import logging
 import time
@@ -53,8 +53,12 @@ class AudioMonitor:
         signal_update: str,
         signal_speech: str,
         on_history: Callable[[], None] | None = None,
+        on_speech: Callable[[dict[str, Any]], Awaitable[None]] | None = None,
     ) -> None:
-        """Prepare the listener; the camera's reader feeds it through `sink`."""
+        """Prepare the listener; the camera's reader feeds it through `sink`.
+
+        `on_speech` gets each transcript that alerts (to keep with the incident).
+        """
         self.hass = hass
         self.name = name
         self.settings = settings
@@ -64,6 +68,7 @@ class AudioMonitor:
         self._signal_update = signal_update
         self._signal_speech = signal_speech
         self._on_history = on_history
+        self._on_speech = on_speech
         self.chunker = AudioChunker(
             self._on_chunk,
             chunk_seconds=settings.chunk_seconds,
@@ -213,4 +218,6 @@ class AudioMonitor:
             _LOGGER.info("Camera %s: %s: %s", self.name, event_type, transcript.text)
             async_dispatcher_send(self.hass, self._signal_speech, event_type, record)
             self.hass.bus.async_fire(EVENT_TRANSCRIPT, record | {"event_type": event_type})
+            if self._on_speech is not None:
+                await self._on_speech(record)
         async_dispatcher_send(self.hass, self._signal_update)

@@ -59,7 +59,9 @@ class Incident:
     ended: datetime | None = None
     last_announced_at: float = 0.0
     snapshots: dict[str, str] = field(default_factory=dict)
-    """Saved pictures by role ("first", "best"): file paths."""
+    """Saved files by role ("first", "best", "crop", "audio"): file paths."""
+    transcripts: list[str] = field(default_factory=list)
+    """What the camera heard that alerted while the incident lasted."""
 
     @property
     def first(self) -> Decision | None:
@@ -87,6 +89,7 @@ class Incident:
             "descriptions": descriptions[-10:],
             "verdicts": [decision.to_dict() for decision in self.verdicts],
             "snapshots": dict(self.snapshots),
+            "transcripts": list(self.transcripts),
         }
 
 
@@ -195,6 +198,7 @@ def restore_incident(data: dict[str, Any], *, now: float, wall: datetime) -> Inc
             alerts=int(data.get("alerts", 0)),
             verified=int(data.get("verified_alerts", 0)),
             snapshots={str(k): str(v) for k, v in (data.get("snapshots") or {}).items()},
+            transcripts=[str(text) for text in data.get("transcripts") or []],
         )
         for item in data.get("verdicts") or []:
             incident.verdicts.append(Decision.from_dict(item))

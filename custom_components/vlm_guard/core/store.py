@@ -204,7 +204,7 @@ class IncidentStore:
         day, midnight = date.min, math.inf
         for (started,) in self._run(query, (camera,)):
             # Newest first, a day lasts until a start before its midnight: one conversion a
-            # day, except on a day the clocks change, which may not run in one piece.
+            # day, and one per start after the clocks changed that day (to stay exact).
             if started < midnight:
                 local = datetime.fromtimestamp(started, tz)
                 day, start = local.date(), datetime.combine(local.date(), time(), tz)
