@@ -198,7 +198,7 @@ def test_every_action_is_described() -> None:
 
 
 @pytest.mark.parametrize(
-    "platform", ["binary_sensor", "button", "camera", "event", "sensor", "switch"]
+    "platform", ["binary_sensor", "button", "calendar", "camera", "event", "sensor", "switch"]
 )
 def test_every_entity_has_a_name_and_an_icon(platform: str) -> None:
     strings = _load(PACKAGE / "translations" / "en.json")["entity"][platform]
