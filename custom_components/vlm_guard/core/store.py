@@ -30,7 +30,7 @@ _TIMES: Final = ("started", "last_alert", "ended", "reviewed")
 # What the owner and the daily review set: a re-save of a growing incident keeps it.
 _REVIEW: Final = ("status", "suppressed_by", "note", "reviewed", "review_label", "review_reason")
 # What list() and count() filter on, in the order of their parameters.
-_FILTERS: Final = ("camera =", "started >=", "started <", "status", "review_label")
+_FILTERS: Final = ("camera =", "started >=", "started <", "status IN", "review_label IN")
 _RULE_KEYS: Final = ("id", "camera", "data", "created", "expires", "active", "hits", "last_hit")
 
 _SCHEMA_1: Final = """
@@ -88,9 +88,8 @@ class IncidentRecord:
     review_label: str | None = None  # One of LABELS, set by the daily review.
     review_reason: str | None = None
     transcript: str | None = None
-    # File paths by role (first, best, crop, clip, audio), and details as plain JSON values.
-    files: dict[str, str] = field(default_factory=dict)
-    details: dict[str, Any] = field(default_factory=dict)
+    files: dict[str, str] = field(default_factory=dict)  # Paths: first, best, crop, clip, audio.
+    details: dict[str, Any] = field(default_factory=dict)  # Plain JSON values.
 
     def to_dict(self) -> dict[str, Any]:
         """Return the incident as plain JSON values (times in ISO format)."""
@@ -99,8 +98,7 @@ class IncidentRecord:
         return data | {"files": dict(self.files), "details": dict(self.details)}
 
 
-# The incident columns are the record's fields. SQL text is only ever built from
-# these fixed names and placeholders (hence the S608 exemptions); values are bound.
+# The incident columns are the record's fields; SQL is built from fixed names only (S608).
 _FIELDS: Final = tuple(item.name for item in fields(IncidentRecord))
 _COLUMNS: Final = ", ".join(_FIELDS)
 _GROWN: Final = ", ".join(f"{name} = excluded.{name}" for name in _FIELDS if name not in _REVIEW)
@@ -113,7 +111,7 @@ _UPSERT: Final = (
 
 
 class IncidentStore:
-    """The store; its methods block, and executor threads share its one connection."""
+    """The incidents and rules of every camera; blocking methods, safe from any thread."""
 
     def __init__(self, connection: sqlite3.Connection) -> None:
         """Use an open, checked connection (IncidentStore.open makes one)."""
@@ -122,7 +120,7 @@ class IncidentStore:
 
     @classmethod
     def open(cls, path: Path) -> IncidentStore:
-        """Open the store at `path`, creating or upgrading it; raise StoreDamagedError if unusable."""
+        """Open (creating or upgrading) the store at `path`; raise StoreDamagedError if unusable."""
         path.parent.mkdir(parents=True, exist_ok=True)
         connection = sqlite3.connect(path, check_same_thread=False, autocommit=True)
         try:
@@ -179,7 +177,7 @@ class IncidentStore:
         values = (camera, _stamp(since), _stamp(until), statuses, labels)
         where, params = _where(*zip(_FILTERS, values, strict=True))
         order = "DESC" if newest_first else "ASC"
-        query = f"SELECT {_COLUMNS} FROM incidents{where} ORDER BY started {order}, id {order}"  # noqa: S608
+        query = f"SELECT {_COLUMNS} FROM incidents{where} ORDER BY started {order}, rowid {order}"  # noqa: S608
         rows = self._run(f"{query} LIMIT ? OFFSET ?", [*params, limit, offset])
         return [_record(row) for row in rows]
 
@@ -198,13 +196,13 @@ class IncidentStore:
         return int(self._run(f"SELECT COUNT(*) FROM incidents{where}", params)[0][0])  # noqa: S608
 
     def days(self, camera: str, tz: tzinfo) -> builtins.list[tuple[date, int]]:
-        """Return the local days (in `tz`) with incidents of `camera` and their counts, newest first."""
+        """Return the local days (in `tz`) with incidents of `camera`, newest first, with counts."""
         query = "SELECT started FROM incidents WHERE camera = ? ORDER BY started DESC"
         counts: dict[date, int] = {}
         day, midnight = date.min, math.inf
         for (started,) in self._run(query, (camera,)):
-            # Newest first, a day lasts until a start before its midnight: one conversion a
-            # day, and one per start after the clocks changed that day (to stay exact).
+            # Newest first, a day runs back to its midnight: one conversion a day, unless
+            # the clocks changed that day, when each start is converted.
             if started < midnight:
                 local = datetime.fromtimestamp(started, tz)
                 day, start = local.date(), datetime.combine(local.date(), time(), tz)
@@ -214,10 +212,11 @@ class IncidentStore:
 
     def cameras(self) -> builtins.list[tuple[str, str, int]]:
         """Return each camera with incidents: its id, latest name and incident count."""
-        # SQLite takes a bare column (the name) from the row that holds the MAX.
-        query = "SELECT camera, camera_name, COUNT(*), MAX(started) FROM incidents GROUP BY camera"
-        found = [(camera, name, count) for camera, name, count, _latest in self._run(query)]
-        return sorted(found, key=lambda item: (item[1].casefold(), item[0]))
+        return self._run(
+            "SELECT camera, (SELECT camera_name FROM incidents AS i WHERE i.camera = c.camera"
+            " ORDER BY started DESC LIMIT 1) AS name, COUNT(*) FROM incidents AS c"
+            " GROUP BY camera ORDER BY name COLLATE NOCASE, camera"
+        )
 
     def review(
         self, incident_id: str, status: str, note: str | None, when: datetime
@@ -249,12 +248,14 @@ class IncidentStore:
         with self._lock, _transaction(self._connection) as connection:
             old = "DELETE FROM incidents WHERE started < ? AND ended IS NOT NULL RETURNING files"
             deleted = connection.execute(old, (cutoff,)).fetchall()
-            # Each camera's incidents are ranked in the (camera, started) index alone.
+            # Only cameras over the limit are ranked, in the (camera, started) index alone.
             deleted += connection.execute(
                 "DELETE FROM incidents WHERE ended IS NOT NULL AND rowid IN (SELECT rowid FROM"
                 " (SELECT rowid, row_number() OVER (PARTITION BY camera ORDER BY started DESC,"
-                " rowid DESC) AS rank FROM incidents) WHERE rank > ?) RETURNING files",
-                (max_per_camera,),
+                " rowid DESC) AS rank FROM incidents WHERE camera IN (SELECT camera FROM"
+                " incidents GROUP BY camera HAVING COUNT(*) > :keep)) WHERE rank > :keep)"
+                " RETURNING files",
+                {"keep": max_per_camera},
             ).fetchall()
         return _paths(deleted)
 
@@ -278,8 +279,8 @@ class IncidentStore:
     ) -> None:
         """Insert a suppression rule, or replace its data, expiry and state (keeping its hits)."""
         self._run(
-            "INSERT INTO rules (id, camera, data, created, expires, active) VALUES (?, ?, ?, ?, ?, ?)"
-            " ON CONFLICT (id) DO UPDATE SET data = excluded.data,"
+            "INSERT INTO rules (id, camera, data, created, expires, active)"
+            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET data = excluded.data,"
             " expires = excluded.expires, active = excluded.active",
             (rule_id, camera, _dumps(data), _stamp(created), _stamp(expires), active),
         )
@@ -345,13 +346,15 @@ def _transaction(connection: sqlite3.Connection) -> Iterator[sqlite3.Connection]
 
 
 def _where(*conditions: tuple[str, Any]) -> tuple[str, list[Any]]:
-    # Conditions are "column op" with a value (None skips it) or a column with a collection.
+    # Conditions are "column op" with a value, which None skips; "IN" takes a collection.
     clauses: list[str] = []
     params: list[Any] = []
     for condition, value in conditions:
-        if isinstance(value, Collection) and not isinstance(value, str):
-            clauses.append(f"{condition} IN ({', '.join('?' * len(value))})")
-            params.extend(value)
+        if condition.endswith(" IN") and value is not None:
+            # A string is a collection too: it is taken as one value, not as its letters.
+            items = [value] if isinstance(value, str) else list(value)
+            clauses.append(f"{condition} ({', '.join('?' * len(items))})")
+            params.extend(items)
         elif value is not None:
             clauses.append(f"{condition} ?")
             params.append(value)
@@ -361,8 +364,7 @@ def _where(*conditions: tuple[str, Any]) -> tuple[str, list[Any]]:
 def _record(row: Sequence[Any]) -> IncidentRecord:
     values = dict(zip(_FIELDS, row, strict=True))
     values |= {name: _time(values[name]) for name in _TIMES}
-    files = _loads(values["files"])
-    values["files"] = {str(role): str(path) for role, path in files.items()}
+    values["files"] = {str(role): str(path) for role, path in _loads(values["files"]).items()}
     values["details"] = _loads(values["details"])
     return IncidentRecord(**values)
 
@@ -383,11 +385,10 @@ def _dumps(value: dict[str, Any]) -> str:
 
 def _loads(text: str | None) -> dict[str, Any]:
     # Damaged JSON reads as empty: one bad row must not hide every incident.
-    try:
-        value = json.loads(text or "{}")
-    except (TypeError, ValueError):
-        return {}
-    return value if isinstance(value, dict) else {}
+    with suppress(TypeError, ValueError):
+        if isinstance(value := json.loads(text or "{}"), dict):
+            return value
+    return {}
 
 
 def _stamp(when: datetime | None) -> float | None:
