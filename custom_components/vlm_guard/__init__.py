@@ -51,6 +51,7 @@ from .core.vlm import (
 )
 from .data import VLMGuardConfigEntry, VLMGuardData
 from .history import History
+from .panel import async_setup_panel
 from .reviewing import DailyReview
 from .server import ServerMonitor
 from .services import async_setup_services
@@ -58,6 +59,7 @@ from .snapshots import remove_camera_folder, tidy_camera_folders
 from .transcribers import create_engine, release_models
 from .vision_check import VisionCheck
 from .websocket_api import async_setup_websocket
+from .websocket_panel import async_setup_panel_websocket
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
@@ -72,6 +74,8 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     hass.bus.async_listen_once(EVENT_HOMEASSISTANT_CLOSE, _async_close)
     async_setup_services(hass)
     async_setup_websocket(hass)
+    async_setup_panel_websocket(hass)
+    await async_setup_panel(hass)
     return True
 
 

@@ -8,6 +8,7 @@ what was wrong (an unknown incident, an empty rule, an expiry in the past).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 import uuid
@@ -98,8 +99,13 @@ async def async_review(
     keywords: Iterable[str] | str | None = None,
     expires: datetime | None = None,
     use_region: bool = True,
+    region: Region | list[float] | None = None,
 ) -> dict[str, Any]:
-    """Record the owner's review; a false alarm may become a suppression rule."""
+    """Record the owner's review; a false alarm may become a suppression rule.
+
+    The rule's region is `region` when given, else the incident's own (unless
+    `use_region` is off).
+    """
     archive = archive_or_raise(hass)
     record = await async_incident(hass, incident_id)
     rule = None
@@ -111,7 +117,11 @@ async def async_review(
             hass,
             camera=record.camera,
             keywords=record.description if keywords is None else keywords,
-            region=incident_region(record) if use_region else None,
+            region=region
+            if region is not None
+            else incident_region(record)
+            if use_region
+            else None,
             expires=expires,
             incident_id=record.id,
             note=note or "",
@@ -157,6 +167,36 @@ async def async_add_rule(
         raise _error(err.key, {"error": str(err)}) from err
     await archive.async_save_rule(rule)
     return rule
+
+
+async def async_update_rule(
+    hass: HomeAssistant, rule_id: str, changes: dict[str, Any]
+) -> SuppressionRule:
+    """Change a rule's keywords, region, expiry or note; its hits are kept."""
+    archive = archive_or_raise(hass)
+    rule = next((rule for rule in archive.rules if rule.id == rule_id), None)
+    if rule is None:
+        raise _error("unknown_rule", {"rule_id": rule_id})
+    expires = changes.get("expires", rule.expires)
+    if expires is not None and expires.tzinfo is None:
+        expires = dt_util.as_utc(expires.replace(tzinfo=dt_util.get_default_time_zone()))
+    try:
+        updated = make_rule(
+            rule_id=rule.id,
+            camera=rule.camera,
+            region=changes.get("region", rule.region),
+            keywords=changes.get("keywords", rule.keywords),
+            now=dt_util.utcnow(),
+            expires=expires,
+            incident_id=rule.incident_id,
+            note=changes.get("note", rule.note),
+            active=rule.active,
+        )
+    except RuleError as err:
+        raise _error(err.key, {"error": str(err)}) from err
+    # The rule keeps the day it was made.
+    await archive.async_save_rule(replace(updated, created=rule.created))
+    return next(item for item in archive.rules if item.id == rule_id)
 
 
 async def async_remove_rule(hass: HomeAssistant, rule_id: str) -> None:

@@ -46,10 +46,16 @@ DATA_VIEW: HassKey[IncidentFileView] = HassKey(f"{DOMAIN}_incident_view")
 
 async def async_get_media_source(hass: HomeAssistant) -> MediaSource:
     """Return the incident media source, serving its files from an authenticated view."""
-    if DATA_VIEW not in hass.data:
+    async_register_file_view(hass)
+    return IncidentMediaSource(hass)
+
+
+@callback
+def async_register_file_view(hass: HomeAssistant) -> None:
+    """Serve incident files to signed-in users (once; the media browser and panel share it)."""
+    if DATA_VIEW not in hass.data and getattr(hass, "http", None) is not None:
         view = hass.data[DATA_VIEW] = IncidentFileView()
         hass.http.register_view(view)
-    return IncidentMediaSource(hass)
 
 
 def incident_identifier(camera: str, started: datetime, incident_id: str) -> str:

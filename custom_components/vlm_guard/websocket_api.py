@@ -1,17 +1,21 @@
 """Websocket commands for incidents and suppression rules (admin only).
 
-Every command answers plain JSON. Cameras are named by their config subentry
+Every command answers plain JSON; an incident comes with `urls`, its files'
+addresses signed for the asking user (usable as a picture's source). Cameras are named by their config subentry
 id; times are ISO 8601. A bad request gets an error whose message says what
 was wrong, the same message the matching action gives.
 
 - `vlm_guard/incidents/list`: camera, since, until, statuses, labels, limit, offset →
   `{"incidents": [...], "total": n}`, newest first.
 - `vlm_guard/incidents/get`: incident_id → `{"incident": {...}}`.
-- `vlm_guard/incidents/review`: incident_id, status, note, suppress, keywords, expires,
-  use_region → `{"incident": {...}, "rule": {...} | null}`.
+- `vlm_guard/incidents/propose_rule`: incident_id → the rule a false alarm would make:
+  `{"keywords": [...], "region": [x0, y0, x1, y1] | null}`.
+- `vlm_guard/incidents/review`: incident_id, status, note, suppress, keywords, region,
+  expires, use_region → `{"incident": {...}, "rule": {...} | null}`.
 - `vlm_guard/suppressions/list`: camera → `{"rules": [...]}` with hits.
 - `vlm_guard/suppressions/add`: incident_id or camera, keywords, region, expires, note →
   `{"rule": {...}}`.
+- `vlm_guard/suppressions/update`: rule_id, keywords, region, expires, note → `{"rule": {...}}`.
 - `vlm_guard/suppressions/remove`: rule_id → `{}`.
 - `vlm_guard/suppressions/accept`: rule_ids (none: all proposed) → `{"accepted": [...]}`.
 """
@@ -35,9 +39,12 @@ import voluptuous as vol
 
 from . import feedback
 from .core.store import LABELS, STATUSES
+from .core.suppression import keywords as description_keywords
+from .incident_urls import incident_dict
 
 MAX_LIST: Final = 500
 _KEYWORDS = vol.Any(str, [str])
+_REGION = vol.All([vol.Coerce(float)], vol.Length(min=4, max=4))
 
 
 def _filters(msg: dict[str, Any]) -> dict[str, Any]:
@@ -78,7 +85,10 @@ async def ws_list_incidents(
     total = await archive.async_run(lambda store: store.count(**filters))
     connection.send_result(
         msg["id"],
-        {"incidents": [record.to_dict() for record in records], "total": total or 0},
+        {
+            "incidents": [incident_dict(hass, connection, record) for record in records],
+            "total": total or 0,
+        },
     )
 
 
@@ -96,7 +106,31 @@ async def ws_get_incident(
     except HomeAssistantError as err:
         connection.send_error(msg["id"], ERR_NOT_FOUND, str(err))
         return
-    connection.send_result(msg["id"], {"incident": record.to_dict()})
+    connection.send_result(msg["id"], {"incident": incident_dict(hass, connection, record)})
+
+
+@websocket_command(
+    {vol.Required("type"): "vlm_guard/incidents/propose_rule", vol.Required("incident_id"): str}
+)
+@require_admin
+@async_response
+async def ws_propose_rule(
+    hass: HomeAssistant, connection: ActiveConnection, msg: dict[str, Any]
+) -> None:
+    """Return the rule marking this incident a false alarm would make, to edit first."""
+    try:
+        record = await feedback.async_incident(hass, msg["incident_id"])
+    except HomeAssistantError as err:
+        connection.send_error(msg["id"], ERR_NOT_FOUND, str(err))
+        return
+    region = feedback.incident_region(record)
+    connection.send_result(
+        msg["id"],
+        {
+            "keywords": list(description_keywords(record.description)),
+            "region": list(region) if region else None,
+        },
+    )
 
 
 @websocket_command(
@@ -107,6 +141,7 @@ async def ws_get_incident(
         vol.Optional("note"): str,
         vol.Optional("suppress", default=False): bool,
         vol.Optional("keywords"): _KEYWORDS,
+        vol.Optional("region"): vol.Any(None, _REGION),
         vol.Optional("expires"): cv.datetime,
         vol.Optional("use_region", default=True): bool,
     }
@@ -127,6 +162,7 @@ async def ws_review_incident(
             keywords=msg.get("keywords"),
             expires=msg.get("expires"),
             use_region=msg["use_region"],
+            region=msg.get("region"),
         )
     except HomeAssistantError as err:
         connection.send_error(msg["id"], ERR_INVALID_FORMAT, str(err))
@@ -155,7 +191,7 @@ def ws_list_rules(hass: HomeAssistant, connection: ActiveConnection, msg: dict[s
         vol.Exclusive("incident_id", "source"): str,
         vol.Exclusive("camera", "source"): str,
         vol.Optional("keywords"): _KEYWORDS,
-        vol.Optional("region"): vol.Any(None, [vol.Coerce(float)]),
+        vol.Optional("region"): vol.Any(None, _REGION),
         vol.Optional("expires"): cv.datetime,
         vol.Optional("note", default=""): str,
     }
@@ -186,6 +222,31 @@ async def ws_add_rule(
             incident_id=incident_id,
             note=msg["note"],
         )
+    except HomeAssistantError as err:
+        connection.send_error(msg["id"], ERR_INVALID_FORMAT, str(err))
+        return
+    connection.send_result(msg["id"], {"rule": rule.to_dict()})
+
+
+@websocket_command(
+    {
+        vol.Required("type"): "vlm_guard/suppressions/update",
+        vol.Required("rule_id"): str,
+        vol.Optional("keywords"): _KEYWORDS,
+        vol.Optional("region"): vol.Any(None, _REGION),
+        vol.Optional("expires"): vol.Any(None, cv.datetime),
+        vol.Optional("note"): str,
+    }
+)
+@require_admin
+@async_response
+async def ws_update_rule(
+    hass: HomeAssistant, connection: ActiveConnection, msg: dict[str, Any]
+) -> None:
+    """Change a rule's keywords, region, expiry or note; its hits stay."""
+    changes = {key: msg[key] for key in ("keywords", "region", "expires", "note") if key in msg}
+    try:
+        rule = await feedback.async_update_rule(hass, msg["rule_id"], changes)
     except HomeAssistantError as err:
         connection.send_error(msg["id"], ERR_INVALID_FORMAT, str(err))
         return
@@ -232,9 +293,11 @@ def async_setup_websocket(hass: HomeAssistant) -> None:
     for command in (
         ws_list_incidents,
         ws_get_incident,
+        ws_propose_rule,
         ws_review_incident,
         ws_list_rules,
         ws_add_rule,
+        ws_update_rule,
         ws_remove_rule,
         ws_accept_rules,
     ):

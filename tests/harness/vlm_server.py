@@ -403,10 +403,35 @@ def _pieces(text: str, size: int = 8) -> list[str]:
     return [text[i : i + size] for i in range(0, len(text), size)] or [""]
 
 
+def demo_answer(request: RecordedRequest) -> str:
+    """Answer like a plausible model, for trying VLM Guard by hand.
+
+    A question without a picture is the daily review: every group is labelled
+    REAL. A flat picture (the blank one of the vision check) has nobody in it;
+    any other picture is judged to show a person.
+    """
+    # Only the demo reads pictures.
+    import cv2
+    import numpy as np
+
+    images = request.images()
+    if not images:
+        prompt = json.dumps(request.body)
+        count = prompt.count("Group ")
+        groups = [
+            {"group": index, "label": "REAL", "reason": "Looks like a real visit."}
+            for index in range(1, count + 1)
+        ]
+        return json.dumps({"groups": groups})
+    picture = cv2.imdecode(np.frombuffer(images[0], np.uint8), cv2.IMREAD_GRAYSCALE)
+    if picture is None or float(picture.std()) < 4.0:
+        return json.dumps({"verdict": "CLEAR", "description": "A plain grey picture."})
+    return DEFAULT_ANSWER
+
+
 async def _serve(args: argparse.Namespace) -> None:
     server = StandInVLM(args.model)
-    if args.answer:
-        server.answer = args.answer
+    server.answer = args.answer or demo_answer
     await server.start(args.port, args.host)
     print(
         f"Stand-in VLM listening on {server.url} (models: {', '.join(server.models)})", flush=True
@@ -420,7 +445,10 @@ def main() -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=11434)
     parser.add_argument("--model", action="append", help="model name to serve (repeatable)")
-    parser.add_argument("--answer", help="the text every chat request is answered with")
+    parser.add_argument(
+        "--answer",
+        help="the text every chat request is answered with (default: a plausible demo answer)",
+    )
     args = parser.parse_args()
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(_serve(args))

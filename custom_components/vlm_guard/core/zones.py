@@ -25,6 +25,11 @@ MAX_POINTS: Final = 256
 class ZoneError(ValueError):
     """A zone definition is invalid; the message names the zone and the problem."""
 
+    def __init__(self, message: str, index: int | None = None) -> None:
+        """Keep the position of the zone at fault (None when the whole document is)."""
+        super().__init__(message)
+        self.index = index
+
 
 @dataclass(frozen=True, slots=True)
 class Zone:
@@ -53,11 +58,16 @@ def parse_zones(document: Any) -> list[Zone]:
         raise ZoneError('zones must be a list: {"zones": [{"name", "type", "points"}, ...]}')
     if len(items) > MAX_ZONES:
         raise ZoneError(f"at most {MAX_ZONES} zones are allowed, got {len(items)}")
-    zones = [_parse_zone(index, item) for index, item in enumerate(items)]
+    zones = []
+    for index, item in enumerate(items):
+        try:
+            zones.append(_parse_zone(index, item))
+        except ZoneError as err:
+            raise ZoneError(str(err), index) from None
     names = [zone.name for zone in zones]
-    for name in names:
-        if names.count(name) > 1:
-            raise ZoneError(f"zone {name!r}: the name is used twice")
+    for index, name in enumerate(names):
+        if name in names[:index]:
+            raise ZoneError(f"zone {name!r}: the name is used twice", index)
     return zones
 
 
