@@ -8,6 +8,7 @@ from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.const import CONF_API_KEY, CONF_URL
 from homeassistant.core import HomeAssistant
 
+from .archive import async_get_archive
 from .coordinator import CameraMonitor
 from .core.redact import mask_text, mask_url
 from .core.settings import CONF_DETECT_URL, CONF_RTSP_URL
@@ -84,6 +85,21 @@ def _camera(monitor: CameraMonitor, data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _archive(hass: HomeAssistant, entry: VLMGuardConfigEntry) -> dict[str, Any]:
+    """Return how the incident store is doing, and this entry's cameras' rules."""
+    archive = async_get_archive(hass)
+    if archive is None:
+        return {"in_use": False}
+    cameras = set(entry.runtime_data.cameras)
+    return {
+        "in_use": archive.store is not None,
+        "error": archive.error,
+        "rules": [rule.to_dict() for rule in archive.rules if rule.camera in cameras],
+        "keep_days": archive.keep_days,
+        "keep_per_camera": archive.keep_per_camera,
+    }
+
+
 async def async_get_config_entry_diagnostics(
     hass: HomeAssistant, entry: VLMGuardConfigEntry
 ) -> dict[str, Any]:
@@ -113,6 +129,16 @@ async def async_get_config_entry_diagnostics(
             "calls_today": server.stats.calls_today,
             "failures": server.stats.failures,
         },
+        "vision_check": runtime.vision.last,
+        "daily_review": (
+            {
+                key: runtime.review.last.get(key)
+                for key in ("reviewed", "incidents", "summary", "error")
+            }
+            if runtime.review.last
+            else None
+        ),
+        "archive": _archive(hass, entry),
         "cameras": {
             subentry_id: _camera(
                 monitor,
