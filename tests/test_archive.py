@@ -12,10 +12,12 @@ from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.util import dt as dt_util
 import pytest
+from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
 from custom_components.vlm_guard.archive import async_get_archive
 from custom_components.vlm_guard.const import ARCHIVE_FILE, DOMAIN, EVENT_ALERT
 from custom_components.vlm_guard.core.store import IncidentStore
+from custom_components.vlm_guard.vision_check import FIRST_CHECK_DELAY
 
 from .harness.rtsp import RtspServer
 from .harness.vlm_server import RecordedRequest, StandInVLM
@@ -214,10 +216,16 @@ async def test_the_check_tells_a_blind_model_from_a_seeing_one(
 ) -> None:
     """Same answer for a person and a blank picture: repair issue; a model that sees clears it."""
     entry = await add_server(hass, vlm_server)
+    issues = ir.async_get(hass)
     # The stand-in's default answer is ALERT whatever it is shown, like a model without sight.
+    # The first check comes on its own a few minutes after start.
+    assert not vlm_server.chat_requests
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=FIRST_CHECK_DELAY + 1))
+    assert await wait_for(hass, lambda: len(vlm_server.chat_requests) == 2, 10)
+    await hass.async_block_till_done()
+    assert issues.async_get_issue(DOMAIN, f"model_blind_{entry.entry_id}") is not None
     result = await _call(hass, "check_vision")
     assert result["servers"][entry.entry_id]["sees_images"] is False
-    issues = ir.async_get(hass)
     issue = issues.async_get_issue(DOMAIN, f"model_blind_{entry.entry_id}")
     assert issue is not None
     assert issue.translation_placeholders["model"] == "qwen2.5vl:7b"

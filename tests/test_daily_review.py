@@ -173,3 +173,26 @@ async def test_a_garbage_or_missing_answer_proposes_nothing(
     assert archive.rules == []
     vlm_server.fail_always(None)
     await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_an_owner_who_chose_so_gets_the_rules_at_once(
+    hass: HomeAssistant, camera: RtspServer, vlm_server: StandInVLM
+) -> None:
+    """With automatic acceptance, a proposed rule is on straight away."""
+    vlm_server.answer = _reviewer(
+        '```json\n{"groups": [{"group": 1, "label": "NOISE", "reason": "Smoke."}]}\n```'
+    )
+    entry = await add_server(hass, vlm_server)
+    patio = await add_camera(hass, entry, camera.url, name="Patio")
+    hass.config_entries.async_update_entry(
+        entry, options={**entry.options, "review_auto_accept": True}
+    )
+    await hass.async_block_till_done()
+    await _seed(hass, patio)
+    result = await _run(hass, entry.entry_id)
+    (proposed,) = result["proposed_rules"]
+    assert proposed["label"] == "NOISE"
+    archive = async_get_archive(hass)
+    assert archive is not None
+    assert [(rule.id, rule.active) for rule in archive.rules] == [(proposed["id"], True)]
+    await hass.config_entries.async_unload(entry.entry_id)
