@@ -10,13 +10,14 @@ from typing import Any
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import issue_registry as ir
+from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
 from custom_components.vlm_guard.archive import async_get_archive
 from custom_components.vlm_guard.const import ARCHIVE_FILE, DOMAIN, EVENT_ALERT
-from custom_components.vlm_guard.core.store import IncidentStore
+from custom_components.vlm_guard.core.store import IncidentRecord, IncidentStore
 from custom_components.vlm_guard.vision_check import FIRST_CHECK_DELAY
 
 from .harness.rtsp import RtspServer
@@ -257,4 +258,29 @@ async def test_the_check_tells_a_blind_model_from_a_seeing_one(
     vlm_server.fail_always(None)
     with pytest.raises(ServiceValidationError, match="no loaded VLM Guard server"):
         await _call(hass, "check_vision", config_entry_id="nope")
+    await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_a_camera_removed_while_home_assistant_was_off_is_tidied(
+    hass: HomeAssistant, vlm_server: StandInVLM, media_dir: Path
+) -> None:
+    """Its incidents and folder go at the next start; another installation's folder stays."""
+    gone, stranger = "01JGAAAAAAAAAAAAAAAAAAAAAA", "01JGBBBBBBBBBBBBBBBBBBBBBB"
+    assert await async_setup_component(hass, DOMAIN, {})
+    archive = async_get_archive(hass)
+    assert archive is not None
+    for camera in (gone, stranger):
+        folder = media_dir / "vlm_guard" / camera
+        folder.mkdir(parents=True)
+        (folder / "picture.jpg").write_bytes(b"jpeg")
+    now = dt_util.utcnow()
+    await archive.async_save(
+        IncidentRecord(id="old", camera=gone, camera_name="Shed", started=now, last_alert=now)
+    )
+
+    entry = await add_server(hass, vlm_server)
+
+    assert not (media_dir / "vlm_guard" / gone).exists()
+    assert await archive.async_get("old") is None
+    assert (media_dir / "vlm_guard" / stranger / "picture.jpg").is_file()
     await hass.config_entries.async_unload(entry.entry_id)

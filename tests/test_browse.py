@@ -47,7 +47,8 @@ def _local(day: date, hour: int, minute: int) -> datetime:
 
 
 def _day_title(day: date, count: int) -> str:
-    return f"{day:%A} {day.day} {day:%B %Y} ({count})"
+    year = "" if day.year == dt_util.now().year else f" {day.year}"
+    return f"{day:%a} {day.day} {day:%b}{year} ({count})"
 
 
 async def _record(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from homeassistant.config_entries import ConfigEntryState
+from homeassistant.config_entries import ConfigEntryState, ConfigSubentry
 from homeassistant.const import (
     CONF_API_KEY,
     CONF_URL,
@@ -79,6 +79,30 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     return True
 
 
+async def async_tidy(hass: HomeAssistant, cameras: Mapping[str, ConfigSubentry]) -> None:
+    """Forget cameras removed while Home Assistant was not running: incidents and files.
+
+    Only cameras this installation kept incidents of are touched: another
+    installation sharing the media folder keeps its own.
+    """
+    known = all_camera_ids(hass)
+    archive = async_get_archive(hass)
+    ours: set[str] = set()
+    if archive is not None:
+        listed = await archive.async_run(lambda store: store.cameras()) or []
+        ours = {camera for camera, _name, _count in listed}
+    for gone in ours - known:
+        assert archive is not None
+        await archive.async_remove_camera(gone)
+    await hass.async_add_executor_job(
+        tidy_camera_folders,
+        hass,
+        {subentry_id: subentry.title for subentry_id, subentry in cameras.items()},
+        known,
+        ours,
+    )
+
+
 def client_from_data(
     hass: HomeAssistant, data: Mapping[str, Any], options: Mapping[str, Any] | None = None
 ) -> VLMClient:
@@ -125,12 +149,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: VLMGuardConfigEntry) -> 
     history = data.history = History(hass, entry.entry_id)
     stored = await history.async_load()
     cameras = camera_subentries(entry)
-    await hass.async_add_executor_job(
-        tidy_camera_folders,
-        hass,
-        {subentry_id: subentry.title for subentry_id, subentry in cameras.items()},
-        all_camera_ids(hass),
-    )
+    await async_tidy(hass, cameras)
     for subentry_id, subentry in cameras.items():
         async_create_camera(hass, entry, data, subentry, stored.get(subentry_id) or {})
     history.async_track(

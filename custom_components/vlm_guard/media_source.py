@@ -89,8 +89,12 @@ def day_range(day: date) -> tuple[datetime, datetime]:
 
 
 def day_title(day: date, count: int) -> str:
-    """Return a day folder's title, such as 'Friday 27 November 2026 (5)'."""
-    return f"{day:%A} {day.day} {day:%B %Y} ({count})"
+    """Return a day folder's title, short enough for a media card: 'Fri 27 Nov (5)'.
+
+    The year is shown only for days of another year.
+    """
+    year = "" if day.year == dt_util.now().year else f" {day.year}"
+    return f"{day:%a} {day.day} {day:%b}{year} ({count})"
 
 
 def incident_title(record: IncidentRecord) -> str:

@@ -49,12 +49,17 @@ def remove_camera_folder(hass: HomeAssistant, subentry_id: str) -> None:
 
 
 def tidy_camera_folders(
-    hass: HomeAssistant, cameras: dict[str, str], known: Collection[str]
+    hass: HomeAssistant,
+    cameras: dict[str, str],
+    known: Collection[str],
+    ours: Collection[str],
 ) -> None:
     """Move folders named after a camera into its own; delete those of cameras gone (blocking).
 
     `cameras` maps this entry's camera subentry ids to their names; `known` holds
-    every camera subentry id of every VLM Guard entry, so another entry's folders stay.
+    every camera subentry id of every VLM Guard entry, so another entry's folders
+    stay; `ours` the cameras this installation kept incidents of, so the folders
+    of another installation sharing the media folder stay too.
     """
     root = media_root(hass)[1] / SNAPSHOT_DIR
     if not root.is_dir():
@@ -68,7 +73,11 @@ def tidy_camera_folders(
             except OSError as err:
                 _LOGGER.debug("Cannot move %s to %s: %s", legacy, own, err)
     for folder in root.iterdir():
-        if _CAMERA_FOLDER.fullmatch(folder.name) and folder.name not in known:
+        if (
+            _CAMERA_FOLDER.fullmatch(folder.name)
+            and folder.name in ours
+            and folder.name not in known
+        ):
             _remove(folder)
 
 
