@@ -94,6 +94,8 @@ async def test_the_panel_sees_cameras_pictures_and_edits_zones(
     assert kept[listed["entities"]["snapshot"]]["zones"][0]["name"] == "road"
     assert [zone.name for zone in monitor.zones] == ["road"]
 
+    reply = await _ask(client, type="vlm_guard/frame", camera=subentry_id, max_width=384)
+    assert (reply["result"]["width"], reply["result"]["height"]) == (384, 216)
     reply = await _ask(client, type="vlm_guard/frame", camera="nope")
     assert not reply["success"]
     await hass.config_entries.async_unload(entry.entry_id)

@@ -16,6 +16,7 @@ import asyncio
 import base64
 from typing import Any, Final
 
+import cv2
 from homeassistant.components.websocket_api import async_register_command
 from homeassistant.components.websocket_api.connection import ActiveConnection
 from homeassistant.components.websocket_api.const import ERR_NOT_FOUND
@@ -26,17 +27,20 @@ from homeassistant.components.websocket_api.decorators import (
 )
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er
+import numpy as np
 import voluptuous as vol
 
 from .archive import async_get_archive
 from .const import DOMAIN
 from .coordinator import CameraMonitor
 from .core.annotate import encode_jpeg
-from .core.motion import MotionDetector
+from .core.motion import Image, MotionDetector
 from .core.pipeline import to_image
 from .core.zones import ZoneError, parse_zones, zones_document
 from .incident_urls import incident_dict
 
+# Pictures for the panel are made no wider than this: zones are fractions of the picture.
+FRAME_MAX_WIDTH: Final = 1280
 # The preview compares two pictures this far apart, like two analysis ticks close together.
 PREVIEW_GAP: Final = 1.0
 # Entities of a camera the panel links to, by platform and key.
@@ -116,7 +120,13 @@ async def ws_cameras(
     connection.send_result(msg["id"], {"cameras": cameras})
 
 
-@websocket_command({vol.Required("type"): "vlm_guard/frame", vol.Required("camera"): str})
+@websocket_command(
+    {
+        vol.Required("type"): "vlm_guard/frame",
+        vol.Required("camera"): str,
+        vol.Optional("max_width", default=FRAME_MAX_WIDTH): vol.All(int, vol.Range(min=64)),
+    }
+)
 @require_admin
 @async_response
 async def ws_frame(hass: HomeAssistant, connection: ActiveConnection, msg: dict[str, Any]) -> None:
@@ -127,9 +137,9 @@ async def ws_frame(hass: HomeAssistant, connection: ActiveConnection, msg: dict[
     if frame is None:
         connection.send_error(msg["id"], ERR_NOT_FOUND, f"{monitor.name} has no picture yet")
         return
-    image = await hass.async_add_executor_job(to_image, frame.image)
-    content = await hass.async_add_executor_job(encode_jpeg, image)
-    height, width = image.shape[:2]
+    content, width, height = await hass.async_add_executor_job(
+        _picture, frame.image, msg["max_width"]
+    )
     connection.send_result(
         msg["id"],
         {
@@ -138,6 +148,19 @@ async def ws_frame(hass: HomeAssistant, connection: ActiveConnection, msg: dict[
             "height": height,
         },
     )
+
+
+def _picture(image: Any, max_width: int) -> tuple[bytes, int, int]:
+    """Return the frame as a JPEG no wider than `max_width`, and its size (blocking)."""
+    picture = to_image(image)
+    height, width = picture.shape[:2]
+    if width <= max_width:
+        return encode_jpeg(picture), width, height
+    height, width = round(height * max_width / width), max_width
+    smaller: Image = np.asarray(
+        cv2.resize(picture, (width, height), interpolation=cv2.INTER_AREA), dtype=np.uint8
+    )
+    return encode_jpeg(smaller), width, height
 
 
 def _zone_failure(err: ZoneError) -> dict[str, Any]:
