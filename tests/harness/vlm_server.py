@@ -407,8 +407,9 @@ def demo_answer(request: RecordedRequest) -> str:
     """Answer like a plausible model, for trying VLM Guard by hand.
 
     A question without a picture is the daily review: every group is labelled
-    REAL. A flat picture (the blank one of the vision check) has nobody in it;
-    any other picture is judged to show a person.
+    REAL. A flat picture (the blank one of the vision check) has nobody in it.
+    Other pictures show a person for the first 40 s of every two minutes and an
+    empty room otherwise, so incidents start and end as they would for real.
     """
     # Only the demo reads pictures.
     import cv2
@@ -426,6 +427,8 @@ def demo_answer(request: RecordedRequest) -> str:
     picture = cv2.imdecode(np.frombuffer(images[0], np.uint8), cv2.IMREAD_GRAYSCALE)
     if picture is None or float(picture.std()) < 4.0:
         return json.dumps({"verdict": "CLEAR", "description": "A plain grey picture."})
+    if time.time() % 120 >= 40:
+        return json.dumps({"verdict": "CLEAR", "description": "An empty room."})
     return DEFAULT_ANSWER
 
 
