@@ -51,6 +51,7 @@ from .core.vlm import (
 )
 from .data import VLMGuardConfigEntry, VLMGuardData
 from .history import History
+from .notify_actions import async_setup_notification_actions
 from .panel import async_setup_panel
 from .reviewing import DailyReview
 from .server import ServerMonitor
@@ -75,6 +76,7 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     async_setup_services(hass)
     async_setup_websocket(hass)
     async_setup_panel_websocket(hass)
+    async_setup_notification_actions(hass)
     await async_setup_panel(hass)
     return True
 

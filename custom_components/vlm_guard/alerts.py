@@ -28,6 +28,7 @@ from .core.decision import Decision
 from .core.incidents import Change, Incident, IncidentEvent, IncidentTracker, restore_incident
 from .core.store import STATUS_SUPPRESSED, IncidentRecord
 from .core.suppression import SuppressionRule
+from .incident_urls import notification_urls
 from .snapshots import SavedSnapshot, SnapshotStore
 
 _LOGGER = logging.getLogger(__name__)
@@ -171,9 +172,11 @@ class AlertPublisher:
         best = self._saved.get(ROLE_BEST) or self._saved.get(ROLE_FIRST)
         payload = {
             **alert_payload(self._payload_base, decision, best),
+            **self._links(incident),
             "incident_id": incident.id,
             "incident_started": incident.started.isoformat(),
             "incident_alerts": incident.alerts,
+            "previous_incident_ended": (self.last_incident or {}).get("ended"),
         }
         self._schedule_end()
         if event.change is Change.STARTED or event.announce or event.better_picture:
@@ -187,6 +190,13 @@ class AlertPublisher:
             self.last_alert = payload
             async_dispatcher_send(self.hass, self._signal_alert, Change.UPDATED.value, payload)
         self._on_change()
+
+    @callback
+    def _links(self, incident: Incident) -> dict[str, Any]:
+        """Return links a notification can use to show the incident's best picture."""
+        role = ROLE_BEST if ROLE_BEST in self._saved else ROLE_FIRST
+        urls = notification_urls(self.hass, incident.id, role)
+        return {"snapshot_url": urls["url"], "snapshot_external_url": urls["external_url"]}
 
     async def _async_keep(
         self,
@@ -283,6 +293,7 @@ class AlertPublisher:
             "snapshot_media_id": best.media_id if best else None,
             "first_snapshot_path": first.path if first else None,
             "first_snapshot_media_id": first.media_id if first else None,
+            **self._links(incident),
         }
         self.last_incident = summary
         if self.archive is not None:

@@ -19,6 +19,7 @@ from typing import Any
 from homeassistant.config_entries import ConfigEntry, ConfigSubentry
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.helpers.event import async_track_time_interval
 
@@ -209,6 +210,9 @@ class CameraMonitor:
     @callback
     def async_start(self) -> None:
         """Start the readers, the analysis ticks and the watchdog."""
+        if device := dr.async_get(self.hass).async_get_device({(DOMAIN, self.subentry_id)}):
+            # Automations pick cameras by device: every event carries it.
+            self.payload_base["device_id"] = device.id
         _LOGGER.debug("Starting camera %s (%s)", self.name, mask_url(self.settings.url))
         if self.source is None:
             self.feed.start()

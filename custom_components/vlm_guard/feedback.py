@@ -100,6 +100,7 @@ async def async_review(
     expires: datetime | None = None,
     use_region: bool = True,
     region: Region | list[float] | None = None,
+    active: bool = True,
 ) -> dict[str, Any]:
     """Record the owner's review; a false alarm may become a suppression rule.
 
@@ -125,6 +126,7 @@ async def async_review(
             expires=expires,
             incident_id=record.id,
             note=note or "",
+            active=active,
         )
     try:
         reviewed = await archive.async_review(incident_id, status, note)
