@@ -140,6 +140,13 @@ async def test_incidents_come_with_signed_pictures_and_rules_can_be_edited(
     assert rule["keywords"] == ["barbecue", "smoke"]
     assert rule["region"] == proposal["region"]
 
+    # Null as the region: the whole picture.
+    reply = await _ask(
+        client, type="vlm_guard/incidents/review", incident_id=incident["id"],
+        status="false_alarm", suppress=True, keywords=["smoke"], region=None,
+    )  # fmt: skip
+    assert reply["result"]["rule"]["region"] is None
+    await _ask(client, type="vlm_guard/suppressions/remove", rule_id=reply["result"]["rule"]["id"])
     reply = await _ask(
         client, type="vlm_guard/suppressions/update", rule_id=rule["id"], keywords="grill",
         note="the grill only",

@@ -161,7 +161,8 @@ async def ws_review_incident(
             suppress=msg["suppress"],
             keywords=msg.get("keywords"),
             expires=msg.get("expires"),
-            use_region=msg["use_region"],
+            # A region given as null means the whole picture.
+            use_region=msg["use_region"] and ("region" not in msg or msg["region"] is not None),
             region=msg.get("region"),
         )
     except HomeAssistantError as err:

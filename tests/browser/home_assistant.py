@@ -10,7 +10,6 @@ through Home Assistant's own onboarding HTTP API, as the frontend does it.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 import contextlib
 import importlib.util
 import io
@@ -22,7 +21,7 @@ import signal
 import subprocess
 import sys
 import time
-from typing import Any
+from typing import Any, NamedTuple
 from unittest.mock import patch
 
 import aiohttp
@@ -37,6 +36,12 @@ PERSON_CLIP = "one-by-one-person-detection.mp4"
 # so the stream does not end and reconnect while a long test session runs.
 CLIP_LOOPS = 12
 MASK = "********"
+OUR_LOGGER = "custom_components.vlm_guard"
+# The start of a record in Home Assistant's log: time, level, (thread) and [logger].
+RECORD = re.compile(
+    r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ (?P<level>[A-Z]+) \(.*?\) \[(?P<logger>[^\]]+)\] ",
+    re.MULTILINE,
+)
 
 # As little as a working UI needs: frontend (with config, lovelace in storage
 # mode, onboarding, websocket_api...) and the default integrations are always
@@ -91,6 +96,14 @@ def _looped_clip(folder: Path) -> Path:
     return looped
 
 
+class LogEntry(NamedTuple):
+    """One record of Home Assistant's log."""
+
+    level: str
+    logger: str
+    text: str
+
+
 class StartError(RuntimeError):
     """Home Assistant, or one of its peers, did not come up."""
 
@@ -99,7 +112,7 @@ class HomeAssistantProcess:
     """Home Assistant with VLM Guard, a camera and the stand-in VLM, each its own process."""
 
     username = "admin"
-    password = "browser-tests"  # noqa: S105 - a throwaway local account
+    password = "browser-tests"
     name = "Browser Tests"
 
     def __init__(self, work_dir: Path) -> None:
@@ -141,30 +154,39 @@ class HomeAssistantProcess:
         return self.config_dir / "home-assistant.log"
 
     @property
+    def media_dir(self) -> Path:
+        """Return Home Assistant's media folder (its default, `local` media source)."""
+        return self.config_dir / "media"
+
+    @property
     def output_path(self) -> Path:
         """Return where the process's own stdout and stderr go (tracebacks before logging)."""
         return self.work_dir / "home-assistant.out"
 
     # --- Starting and stopping ---------------------------------------------
 
-    async def start(self, timeout: float = 90.0) -> None:
-        """Start the camera, the stand-in VLM and Home Assistant; onboard; wait for VLM Guard."""
+    def start(self, timeout: float = 90.0) -> None:
+        """Start the camera, the stand-in VLM and Home Assistant; onboard; wait for VLM Guard.
+
+        It runs on a private event loop, so the instance belongs to no test's
+        loop: its helpers open their own connections on whichever loop awaits them.
+        """
         started = time.monotonic()
         self._start_camera()
         self._start_vlm()
         self._write_config()
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
-        with self.output_path.open("wb") as output:
-            self._process = subprocess.Popen(
-                [str(PYTHON), "-m", "homeassistant", "--config", str(self.config_dir),
-                 "--skip-pip", "--log-no-color"],
-                cwd=self.work_dir, env=env, stdout=output, stderr=subprocess.STDOUT,
-            )  # fmt: skip
-        deadline = started + timeout
+        self._start_home_assistant()
+        loop = asyncio.new_event_loop()
+        try:
+            loop.run_until_complete(self._until_ready(started + timeout))
+        finally:
+            loop.close()
+        self.start_seconds = time.monotonic() - started
+
+    async def _until_ready(self, deadline: float) -> None:
         await self._wait_for_http(deadline)
         await self._onboard()
         await self._wait_for_vlm_guard(deadline)
-        self.start_seconds = time.monotonic() - started
 
     def stop(self) -> None:
         """Stop Home Assistant gracefully (SIGTERM, then SIGKILL), then its peers."""
@@ -227,21 +249,45 @@ class HomeAssistantProcess:
         assert self.rtsp is not None
         seed_vlm_guard(self.config_dir, self.vlm_url, self.rtsp.url)
 
+    def _start_home_assistant(self) -> None:
+        # VLM Guard is found as scripts/develop finds it: custom_components is a
+        # namespace package, and the repository root is on the path.
+        env = {
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+        }
+        with self.output_path.open("wb") as output:
+            self._process = subprocess.Popen(
+                [str(PYTHON), "-m", "homeassistant", "--config", str(self.config_dir),
+                 "--skip-pip", "--log-no-color"],
+                cwd=self.work_dir, env=env, stdout=output, stderr=subprocess.STDOUT,
+            )  # fmt: skip
+
     def _check_running(self) -> None:
         if self._process is not None and (code := self._process.poll()) is not None:
             raise StartError(f"Home Assistant exited with code {code}\n{self.output_tail()}")
 
     async def _wait_for_http(self, deadline: float) -> None:
-        """Wait until the API answers (401 without a token means it is up)."""
+        """Wait until the HTTP API answers.
+
+        It asks /api/onboarding, which needs no token: a request to /api/ without
+        one answers 401 too, but Home Assistant counts it as a failed login and
+        shows a "Login attempt failed" notification in the UI.
+        """
         async with aiohttp.ClientSession() as session:
             while True:
                 self._check_running()
                 with contextlib.suppress(aiohttp.ClientError, TimeoutError):
-                    async with session.get(f"{self.url}/api/", timeout=aiohttp.ClientTimeout(total=5)) as response:
-                        if response.status in (200, 401):
+                    async with session.get(
+                        f"{self.url}/api/onboarding", timeout=aiohttp.ClientTimeout(total=5)
+                    ) as response:
+                        if response.status == 200:
                             return
                 if time.monotonic() > deadline:
-                    raise StartError(f"Home Assistant did not answer on {self.url} in time\n{self.log_tail()}")
+                    raise StartError(
+                        f"Home Assistant did not answer on {self.url} in time"
+                        f" (log: {self.log_path})\n{self.log_tail()}"
+                    )
                 await asyncio.sleep(0.5)
 
     async def _onboard(self) -> None:
@@ -261,21 +307,39 @@ class HomeAssistantProcess:
                 code = (await response.json())["auth_code"]
             async with session.post(
                 "/auth/token",
-                data={"grant_type": "authorization_code", "code": code, "client_id": self.client_id},
+                data={
+                    "grant_type": "authorization_code",
+                    "code": code,
+                    "client_id": self.client_id,
+                },
             ) as response:
                 response.raise_for_status()
                 tokens = await response.json()
             headers = {"Authorization": f"Bearer {tokens['access_token']}"}
+            # The frontend's core config step saves the location first; without a
+            # country Home Assistant raises a repair issue the UI would show.
+            await self.ws(
+                {"type": "config/core/update", "country": "US"}, token=tokens["access_token"]
+            )
             for step, body in (
                 ("core_config", None),
                 ("analytics", None),
-                ("integration", {"client_id": self.client_id, "redirect_uri": f"{self.url}/?auth_callback=1"}),
+                (
+                    "integration",
+                    {"client_id": self.client_id, "redirect_uri": f"{self.url}/?auth_callback=1"},
+                ),
             ):
-                async with session.post(f"/api/onboarding/{step}", json=body, headers=headers) as response:
+                async with session.post(
+                    f"/api/onboarding/{step}", json=body, headers=headers
+                ) as response:
                     response.raise_for_status()
         # A long-lived token: an access token expires after 30 minutes, the session may not.
         self.token = await self.ws(
-            {"type": "auth/long_lived_access_token", "client_name": "browser tests", "lifespan": 30},
+            {
+                "type": "auth/long_lived_access_token",
+                "client_name": "browser tests",
+                "lifespan": 30,
+            },
             token=tokens["access_token"],
         )
 
@@ -297,27 +361,39 @@ class HomeAssistantProcess:
         return {"Authorization": f"Bearer {self.token}"}
 
     async def call_service(
-        self, domain: str, service: str, data: dict[str, Any] | None = None, *, return_response: bool = False
+        self,
+        domain: str,
+        service: str,
+        data: dict[str, Any] | None = None,
+        *,
+        return_response: bool = False,
     ) -> Any:
         """Call a service through the REST API and return its JSON answer."""
         url = f"{self.url}/api/services/{domain}/{service}"
         if return_response:
             url += "?return_response"
-        async with aiohttp.ClientSession() as session, session.post(url, json=data or {}, headers=self.headers()) as response:
+        async with (
+            aiohttp.ClientSession() as session,
+            session.post(url, json=data or {}, headers=self.headers()) as response,
+        ):
             if response.status >= 400:
-                raise AssertionError(f"{domain}.{service} failed ({response.status}): {await response.text()}")
+                raise AssertionError(
+                    f"{domain}.{service} failed ({response.status}): {await response.text()}"
+                )
             return await response.json()
 
     async def ws(self, command: dict[str, Any], *, token: str | None = None) -> Any:
         """Send one command over the websocket API and return its result (raise on an error)."""
-        async with aiohttp.ClientSession() as session, session.ws_connect(f"{self.url}/api/websocket") as socket:
+        async with (
+            aiohttp.ClientSession() as session,
+            session.ws_connect(f"{self.url}/api/websocket") as socket,
+        ):
             assert (await socket.receive_json())["type"] == "auth_required"
             await socket.send_json({"type": "auth", "access_token": token or self.token})
             if (answer := await socket.receive_json())["type"] != "auth_ok":
                 raise AssertionError(f"websocket authentication failed: {answer}")
             await socket.send_json({**command, "id": 1})
-            while (answer := await socket.receive_json()).get("id") != 1 or answer["type"] != "result":
-                pass
+            answer = await socket.receive_json()
         if not answer["success"]:
             raise AssertionError(f"{command['type']} failed: {answer['error']}")
         return answer["result"]
@@ -336,7 +412,9 @@ class HomeAssistantProcess:
         """Return the log's current end, to read or wait for what comes after it."""
         return self.log_path.stat().st_size if self.log_path.exists() else 0
 
-    async def wait_for_log(self, pattern: str, timeout: float = 30.0, *, since: int = 0) -> re.Match[str]:
+    async def wait_for_log(
+        self, pattern: str, timeout: float = 30.0, *, since: int = 0
+    ) -> re.Match[str]:
         """Wait until a line of the log (after `since`) matches a regular expression."""
         regex = re.compile(pattern, re.MULTILINE)
         deadline = time.monotonic() + timeout
@@ -345,13 +423,40 @@ class HomeAssistantProcess:
                 return match
             self._check_running()
             if time.monotonic() > deadline:
-                raise AssertionError(f"{pattern!r} not logged within {timeout} s\n{self.log_tail()}")
+                raise AssertionError(
+                    f"{pattern!r} not logged within {timeout} s\n{self.log_tail()}"
+                )
             await asyncio.sleep(0.25)
 
-    def errors(self, logger: str = "custom_components.vlm_guard", since: int = 0) -> list[str]:
-        """Return the ERROR (and CRITICAL) log lines of a logger and its children."""
-        regex = re.compile(rf"^\S+ \S+ (?:ERROR|CRITICAL) \([^)]*\) \[{re.escape(logger)}(?:\.[\w.]+)?\]")
-        return [line for line in self.log_text(since).splitlines() if regex.match(line)]
+    def log_entries(self, since: int = 0) -> list[LogEntry]:
+        """Return the log's records (a record's traceback lines included) from an offset on."""
+        text = self.log_text(since)
+        starts = list(RECORD.finditer(text))
+        return [
+            LogEntry(
+                level=match["level"],
+                logger=match["logger"],
+                text=text[match.start() : ends.start() if ends else len(text)].rstrip("\n"),
+            )
+            for match, ends in zip(starts, [*starts[1:], None], strict=True)
+        ]
+
+    def errors(self, since: int = 0) -> list[str]:
+        """Return VLM Guard's ERROR and CRITICAL records, as the suite's guard counts them.
+
+        Those its loggers wrote, and any other that names vlm_guard (Home
+        Assistant's own report of a failed setup or platform, say).
+        """
+        return [
+            mask(entry.text)
+            for entry in self.log_entries(since)
+            if entry.level in {"ERROR", "CRITICAL"}
+            and (
+                entry.logger == OUR_LOGGER
+                or entry.logger.startswith(f"{OUR_LOGGER}.")
+                or "vlm_guard" in entry.text
+            )
+        ]
 
     def log_tail(self, lines: int = 60, since: int = 0) -> str:
         """Return the last lines of the log, password masked, as a block to print."""
@@ -364,14 +469,3 @@ class HomeAssistantProcess:
             return ""
         text = self.output_path.read_text(encoding="utf-8", errors="replace")
         return mask("\n".join(text.splitlines()[-lines:]))
-
-
-@contextlib.asynccontextmanager
-async def running_home_assistant(work_dir: Path, timeout: float = 90.0) -> Iterator[HomeAssistantProcess]:
-    """Run Home Assistant and its peers for the length of the block."""
-    instance = HomeAssistantProcess(work_dir)
-    try:
-        await instance.start(timeout)
-        yield instance
-    finally:
-        instance.stop()

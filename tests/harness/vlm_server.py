@@ -127,6 +127,7 @@ class StandInVLM:
         app.router.add_get("/api/version", self._version)
         app.router.add_get("/v1/models", self._openai_models)
         app.router.add_post("/v1/chat/completions", self._openai_chat)
+        app.router.add_post("/_stand_in/answer", self._set_answer)
         self._closing = asyncio.Event()
         self._runner = web.AppRunner(
             app, handle_signals=False, access_log=None, shutdown_timeout=1.0
@@ -144,6 +145,12 @@ class StandInVLM:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+
+    async def _set_answer(self, request: web.Request) -> web.Response:
+        """Let a test in another process choose the answer: a text, or the demo's."""
+        body = await request.json()
+        self.answer = demo_answer if body.get("demo") else str(body["answer"])
+        return web.json_response({"ok": True})
 
     # ----------------------------------------------------------------- helpers
     async def _record(self, request: web.Request) -> RecordedRequest:
