@@ -8,10 +8,10 @@ import time
 from typing import Any
 
 import aiohttp
-from playwright.async_api import Page, expect
+from playwright.async_api import Browser, Page, expect
 import pytest
 
-from .conftest import Screenshot
+from .conftest import Screenshot, log_in
 from .home_assistant import HomeAssistantProcess
 
 GRILL = "ALERT: smoke rises from the barbecue grill."
@@ -244,3 +244,38 @@ async def test_the_incidents_card_on_a_dashboard(
     assert await picture.evaluate("(img) => img.complete && img.naturalWidth > 0")
     await screenshot("1-card", page)
     assert home_assistant.errors() == []
+
+
+async def test_zones_by_touch_on_a_phone(
+    browser: Browser,
+    home_assistant: HomeAssistantProcess,
+    screenshot: Screenshot,
+    clean: dict[str, Any],
+) -> None:
+    """On a phone-size screen, corners tapped with a finger make a zone that is saved."""
+    context = await browser.new_context(
+        viewport={"width": 1280, "height": 800}, has_touch=True, locale="en-US"
+    )
+    context.set_default_timeout(15_000)
+    page = await context.new_page()
+    try:
+        await log_in(page, home_assistant)
+        await page.set_viewport_size({"width": 375, "height": 667})
+        await _open_zone_editor(page, home_assistant)
+        await page.get_by_test_id("zone-new").tap()
+        picture = page.get_by_test_id("zone-picture")
+        box = await picture.bounding_box()
+        assert box is not None
+        assert box["width"] <= 375
+        for x, y in TOP_BAND:
+            await page.touchscreen.tap(box["x"] + x * box["width"], box["y"] + y * box["height"])
+        await page.get_by_test_id("zone-name").fill("ceiling")
+        await screenshot("1-phone-zone-tapped", page)
+        await page.get_by_test_id("zone-save").tap()
+        await expect(page.get_by_test_id("zone-saved")).to_be_visible()
+        await screenshot("2-phone-saved", page)
+        (zone,) = (await _camera(home_assistant))["zones"]
+        assert zone["name"] == "ceiling"
+        assert abs(zone["points"][1][0] - TOP_BAND[1][0]) < 0.03
+    finally:
+        await context.close()
