@@ -177,3 +177,24 @@ def test_an_ai_task_answer_reads_like_a_model_answer() -> None:
     }  # fmt: skip
     labels = parse_review(ai_task_answer(data, groups), groups)
     assert [(label.group, label.label) for label in labels] == [(1, "NOISE"), (2, "REAL")]
+
+
+async def test_the_panel_and_card_are_served_from_the_integration(
+    hass: HomeAssistant, hass_client: Callable[..., Awaitable[Any]]
+) -> None:
+    """With the user interface loaded: the admin-only panel, its file and the card's."""
+    assert await async_setup_component(hass, "frontend", {})
+    assert await async_setup_component(hass, DOMAIN, {})
+    panels = hass.data["frontend_panels"]
+    panel = panels["vlm-guard"]
+    assert panel.require_admin is True
+    assert panel.sidebar_title == "VLM Guard"
+    module_url = panel.config["_panel_custom"]["module_url"]
+    client = await hass_client()
+    response = await client.get(module_url)
+    assert response.status == 200
+    assert "vlm-guard-panel" in await response.text()
+    extra = hass.data["frontend_extra_module_url"].urls
+    (card_url,) = [url for url in extra if "vlm-guard-card" in url]
+    response = await client.get(card_url)
+    assert response.status == 200
