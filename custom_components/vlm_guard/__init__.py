@@ -35,10 +35,12 @@ from .const import (
     CONF_MAX_CONCURRENT,
     CONF_MODEL,
     CONF_NUM_CTX,
+    CONF_POOL_URLS,
     CONF_TIMEOUT,
     DOMAIN,
     PLATFORMS,
 )
+from .core.pool import VLMPool, pool_settings
 from .core.vlm import (
     DEFAULT_KEEP_ALIVE,
     DEFAULT_MAX_CONCURRENT,
@@ -120,7 +122,13 @@ def client_from_data(
         timeout=float(str(data.get(CONF_TIMEOUT, DEFAULT_TIMEOUT))),
         max_concurrent=int(options.get(CONF_MAX_CONCURRENT, DEFAULT_MAX_CONCURRENT)),
     )
-    return create_client(async_get_clientsession(hass), settings)
+    session = async_get_clientsession(hass)
+    urls = [str(url) for url in options.get(CONF_POOL_URLS) or []]
+    if not urls:
+        return create_client(session, settings)
+    return VLMPool(
+        session, [create_client(session, member) for member in pool_settings(settings, urls)]
+    )
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: VLMGuardConfigEntry) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 import logging
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlparse, urlsplit
 
 from homeassistant.config_entries import (
     SOURCE_RECONFIGURE,
@@ -31,6 +31,7 @@ from .const import (
     CONF_MAX_CONCURRENT,
     CONF_MODEL,
     CONF_NUM_CTX,
+    CONF_POOL_URLS,
     CONF_REVIEW,
     CONF_REVIEW_AUTO_ACCEPT,
     CONF_TIMEOUT,
@@ -226,7 +227,11 @@ class ServerOptionsFlow(OptionsFlow):
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Show and save the options; switching to faster-whisper asks for its settings next."""
         whisper_shown = self._stored_whisper()
-        if user_input is not None:
+        errors: dict[str, str] = {}
+        pool = _pool_urls(user_input.get(CONF_POOL_URLS)) if user_input is not None else []
+        if pool is None:
+            errors[CONF_POOL_URLS] = "invalid_pool_url"
+        if user_input is not None and not errors:
             stored = self.config_entry.options
             options: dict[str, Any] = {
                 CONF_MAX_CONCURRENT: int(user_input[CONF_MAX_CONCURRENT]),
@@ -242,6 +247,8 @@ class ServerOptionsFlow(OptionsFlow):
                 if review is None
                 else _review_options(review)
             )
+            if pool:
+                options[CONF_POOL_URLS] = pool
             if user_input.get(CONF_FALLBACK, NO_FALLBACK) != NO_FALLBACK:
                 options[CONF_FALLBACK] = user_input[CONF_FALLBACK]
             if options[CONF_TRANSCRIBER] == TRANSCRIBER_WHISPER and not whisper_shown:
@@ -263,6 +270,7 @@ class ServerOptionsFlow(OptionsFlow):
                 options_schema(servers, stt, whisper=whisper_shown),
                 {
                     **self.config_entry.options,
+                    CONF_POOL_URLS: "\n".join(self.config_entry.options.get(CONF_POOL_URLS) or []),
                     CONF_REVIEW: {
                         key: self.config_entry.options[key]
                         for key in REVIEW_KEYS
@@ -270,6 +278,7 @@ class ServerOptionsFlow(OptionsFlow):
                     },
                 },
             ),
+            errors=errors,
         )
 
     async def async_step_whisper(
@@ -282,6 +291,16 @@ class ServerOptionsFlow(OptionsFlow):
             step_id="whisper",
             data_schema=self.add_suggested_values_to_schema(WHISPER_SCHEMA, self._options),
         )
+
+
+def _pool_urls(text: Any) -> list[str] | None:
+    """Return the pool's other server URLs, one per line; None when one is not a URL."""
+    urls = [line.strip().rstrip("/") for line in str(text or "").splitlines() if line.strip()]
+    for url in urls:
+        parsed = urlparse(url)
+        if parsed.scheme not in ("http", "https") or not parsed.hostname:
+            return None
+    return list(dict.fromkeys(urls))
 
 
 def _review_options(section_input: Mapping[str, Any]) -> dict[str, Any]:

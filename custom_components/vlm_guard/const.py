@@ -28,6 +28,8 @@ CONF_KEEP_ALIVE: Final = "keep_alive"
 CONF_TIMEOUT: Final = "timeout"
 CONF_MAX_CONCURRENT: Final = "max_concurrent"
 CONF_FALLBACK: Final = "fallback"
+# More servers with the same model, asked as one pool with the entry's own.
+CONF_POOL_URLS: Final = "pool_urls"
 CONF_TRANSCRIBER: Final = "transcriber"
 CONF_WHISPER_MODEL: Final = "whisper_model"
 CONF_WHISPER_DEVICE: Final = "whisper_device"

@@ -10,6 +10,7 @@ from homeassistant.core import HomeAssistant
 
 from .archive import async_get_archive
 from .coordinator import CameraMonitor
+from .core.pool import VLMPool
 from .core.redact import mask_text, mask_url
 from .core.settings import CONF_DETECT_URL, CONF_RTSP_URL
 from .data import VLMGuardConfigEntry
@@ -128,6 +129,7 @@ async def async_get_config_entry_diagnostics(
             "loaded_context": server.loaded_context,
             "calls_today": server.stats.calls_today,
             "failures": server.stats.failures,
+            "pool": server.client.stats() if isinstance(server.client, VLMPool) else None,
         },
         "vision_check": runtime.vision.last,
         "daily_review": (

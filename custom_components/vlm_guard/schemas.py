@@ -33,6 +33,7 @@ from .const import (
     CONF_MAX_CONCURRENT,
     CONF_MODEL,
     CONF_NUM_CTX,
+    CONF_POOL_URLS,
     CONF_REVIEW,
     CONF_REVIEW_AGENT,
     CONF_REVIEW_AUTO_ACCEPT,
@@ -187,6 +188,7 @@ def options_schema(
                     mode=SelectSelectorMode.DROPDOWN,
                 )
             ),
+            vol.Optional(CONF_POOL_URLS): _TEXT,
             vol.Required(CONF_TRANSCRIBER, default=TRANSCRIBER_WHISPER): SelectSelector(
                 SelectSelectorConfig(
                     options=[
