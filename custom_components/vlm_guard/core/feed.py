@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import time
 from typing import Final
 
+from .clip_buffer import ClipBuffer
 from .pipeline import Analyzer, TickResult
 from .stills import StillReader
 from .stream import AudioSink, Frame, StreamReader, StreamStatus
@@ -56,11 +57,14 @@ class CameraFeed:
         audio_sink: AudioSink | None = None,
         on_status: StatusCallback | None = None,
         fetch: Callable[[], bytes] | None = None,
+        clip_buffer: ClipBuffer | None = None,
     ) -> None:
         """Prepare the readers; nothing runs before start().
 
         With `fetch` (and no URL), the camera gives still pictures instead of a
-        stream: one is fetched per tick.
+        stream: one is fetched per tick. With `clip_buffer`, the main stream's
+        packets are kept in it for clips (every reader that replaces the main
+        one feeds the same buffer).
         """
         self.url = url
         self.fetch = fetch
@@ -68,6 +72,7 @@ class CameraFeed:
         self.name = name
         self.interval = interval
         self._audio_sink = audio_sink
+        self.clip_buffer = clip_buffer
         self._on_status = on_status
         self.generation = 0
         self.connected: dict[str, bool] = {STREAM_MAIN: False} | (
@@ -100,6 +105,7 @@ class CameraFeed:
                 tick_interval=self.interval,
                 on_demand=bool(self.detect_url),
                 audio_sink=self._audio_sink,
+                clip_buffer=self.clip_buffer,
             )
         )
         detect = (

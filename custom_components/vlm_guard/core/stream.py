@@ -14,6 +14,9 @@ ticks, every frame is decoded.
 
 A camera's audio track (AAC, G.711, PCM...) is decoded in full when someone
 listens (`audio_sink`) and handed over as mono float32 samples at its own rate.
+
+With a `ClipBuffer`, every video packet (decoded or not) and every AAC audio
+packet is also handed to it as received, for clips with pre-roll.
 """
 
 from __future__ import annotations
@@ -31,6 +34,9 @@ import av.container
 import av.error
 import numpy as np
 
+from .audio_packets import AudioBatcher
+from .clip_buffer import CLIP_AUDIO_CODECS, ClipBuffer
+
 # Callers judge a frame's age by the reader's decode window, so it is importable from here.
 from .keyframes import TICK_WINDOW_GOPS, KeyframeGate  # noqa: F401
 from .redact import mask_text, mask_url
@@ -45,7 +51,6 @@ OPEN_OPTIONS: Final = {
 OPEN_TIMEOUT: Final = 10.0
 READ_TIMEOUT: Final = 10.0
 RECONNECT_DELAYS: Final = (1.0, 2.0, 5.0, 10.0, 30.0)
-AUDIO_BATCH_SECONDS: Final = 1.0
 
 type AudioSink = Callable[[np.ndarray, int, float], None]
 """Receives mono float32 samples, their rate, and time.time() when they arrived."""
@@ -133,6 +138,7 @@ class StreamReader:
         tick_interval: float | None = None,
         on_demand: bool = False,
         audio_sink: AudioSink | None = None,
+        clip_buffer: ClipBuffer | None = None,
     ) -> None:
         """Prepare a reader; nothing happens before start().
 
@@ -140,8 +146,10 @@ class StreamReader:
         With `on_demand` too, a keyframe is decoded only after request_frame()
         (the main stream of a camera whose motion is found on a substream).
         With `audio_sink`, the audio track is decoded and handed to it.
+        With `clip_buffer`, packets are kept in it as received (main stream).
         """
         self._audio_sink = audio_sink
+        self._clips = clip_buffer
         self._url = url
         self._gate = KeyframeGate(tick_interval, on_demand=on_demand)
         self._name = name
@@ -271,20 +279,35 @@ class StreamReader:
             audio = container.streams.audio[0] if container.streams.audio else None
             self.has_audio = audio is not None
             self.audio_codec = audio.codec_context.name if audio is not None else None
-            sound: _Sound | None = None
-            if audio is not None and self._audio_sink is not None:
+            clips = self._clips
+            # Audio a clip can carry is read for the clip buffer even when nobody listens.
+            clip_audio = (
+                audio
+                if clips is not None
+                and audio is not None
+                and audio.codec_context.name in CLIP_AUDIO_CODECS
+                else None
+            )
+            if clips is not None:
+                clips.open(video, clip_audio)
+            sound = AudioBatcher() if audio is not None and self._audio_sink is not None else None
+            if audio is not None and (sound is not None or clip_audio is not None):
                 streams.append(audio)
-                sound = _Sound()
             for packet in _bounded(container.demux(streams), self._read_timeout):
                 if self._stop.is_set():
                     return
                 if packet.size == 0:
                     continue
-                self.last_packet = time.monotonic()
-                if sound is not None and packet.stream is audio:
-                    self._hear(packet, sound)
+                self.last_packet = now = time.monotonic()
+                if audio is not None and packet.stream is audio:
+                    if clips is not None and clip_audio is not None:
+                        clips.add(packet, now)
+                    if sound is not None:
+                        self._hear(packet, sound)
                     continue
                 self.packets += 1
+                if clips is not None:
+                    clips.add(packet, now)
                 if packet.is_keyframe:
                     gate.keyframe(_seconds(packet.pts, time_base))
                     # Switch modes only on a keyframe: a P-frame needs its references.
@@ -316,7 +339,7 @@ class StreamReader:
                     if not self.connected:
                         self._set_status(True)
 
-    def _hear(self, packet: av.Packet, sound: _Sound) -> None:
+    def _hear(self, packet: av.Packet, sound: AudioBatcher) -> None:
         """Decode one audio packet; hand over mono samples about once a second."""
         assert self._audio_sink is not None
         try:
@@ -330,67 +353,3 @@ class StreamReader:
                 samples, rate = batch
                 self.audio_seconds += samples.size / rate
                 self._audio_sink(samples, rate, time.time())
-
-
-class _Sound:
-    """Collect decoded audio frames and hand their first channel over in batches.
-
-    Nothing is resampled here: most of a camera's day is quiet, and the silence
-    check works at any rate, so only chunks worth transcribing are resampled
-    (by the chunker). A camera microphone is mono (stereo tracks carry it
-    twice), so the first channel is the sound. Frames are converted a second's
-    worth at a time: work per packet is what a quiet camera costs.
-    """
-
-    def __init__(self) -> None:
-        self._frames: list[av.AudioFrame] = []
-        self._held = 0
-        self._rate = 0
-        self._format = ""
-
-    def add(self, frame: av.AudioFrame) -> tuple[np.ndarray, int] | None:
-        """Keep a frame; return (mono float32 samples, rate) once a batch is complete."""
-        fmt = f"{frame.format.name}/{frame.layout.nb_channels}"
-        if frame.sample_rate != self._rate or fmt != self._format:
-            # A new stream, or the camera changed its audio settings: start over.
-            self._frames, self._held = [], 0
-            self._rate, self._format = frame.sample_rate, fmt
-        self._frames.append(frame)
-        self._held += frame.samples
-        if self._held < self._rate * AUDIO_BATCH_SECONDS:
-            return None
-        batch = np.concatenate([_first_channel(f) for f in self._frames])
-        self._frames, self._held = [], 0
-        name = self._format.split("/")[0].rstrip("p")
-        if name in _INT_SCALE:
-            offset, scale = _INT_SCALE[name]
-            batch = (batch.astype(np.float32) - offset) / scale
-        return batch.astype(np.float32, copy=False), self._rate
-
-
-# Integer sample formats: (offset, scale) to -1..1.
-_INT_SCALE: Final = {
-    "u8": (128.0, 128.0),
-    "s16": (0.0, 32768.0),
-    "s32": (0.0, 2147483648.0),
-    "s64": (0.0, 2.0**63),
-}
-_DTYPES: Final = {
-    "u8": np.uint8,
-    "s16": np.int16,
-    "s32": np.int32,
-    "s64": np.int64,
-    "flt": np.float32,
-    "dbl": np.float64,
-}
-
-
-def _first_channel(frame: av.AudioFrame) -> np.ndarray:
-    """Return the first channel of a frame's samples, in its own sample type (no copy)."""
-    name = frame.format.name
-    dtype = _DTYPES[name.rstrip("p")]
-    data = np.frombuffer(frame.planes[0], dtype=dtype)
-    if frame.format.is_planar:
-        return data[: frame.samples]
-    channels = frame.layout.nb_channels
-    return data[: frame.samples * channels : channels]
