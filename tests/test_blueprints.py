@@ -68,6 +68,7 @@ async def test_a_real_incident_notifies_once_where_and_when_it_should(
     quiet_phone = async_mock_service(hass, "notify", "quiet_phone")
     away_phone = async_mock_service(hass, "notify", "away_phone")
     photos = async_mock_service(hass, "telegram_bot", "send_photo")
+    videos = async_mock_service(hass, "telegram_bot", "send_video")
     volumes = async_mock_service(hass, "media_player", "volume_set")
     spoken = async_mock_service(hass, "tts", "speak")
     hass.states.async_set("media_player.wiim", "idle", {"volume_level": 0.3})
@@ -113,9 +114,13 @@ async def test_a_real_incident_notifies_once_where_and_when_it_should(
     incident = alerts[0].data["incident_id"]
     assert alerts[0].data["device_id"]
 
-    # Once per incident, with the picture, the words and the buttons.
+    # Once per incident, with the picture, the words and the buttons; then its clip.
     assert len(alerts) == 1
-    (call,) = phone
+    assert await wait_for(hass, lambda: len(phone) == 2 and len(videos) == 1, 10)
+    call, follow_up = phone
+    assert follow_up.data["data"]["video"] == ended[0].data["clip_url"]
+    assert follow_up.data["data"]["tag"] == f"vlm_guard_{incident}"
+    assert videos[0].data["file"] == ended[0].data["clip_path"]
     assert call.data["title"] == "Front door"
     assert call.data["message"] == "a person walks to the door."
     image = call.data["data"]["image"]

@@ -11,6 +11,7 @@ ALERT that a suppression rule matches raises nothing: it is archived as a
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from datetime import datetime
 import logging
@@ -29,6 +30,7 @@ from .core.incidents import Change, Incident, IncidentEvent, IncidentTracker, re
 from .core.store import STATUS_SUPPRESSED, IncidentRecord
 from .core.suppression import SuppressionRule
 from .incident_urls import notification_urls
+from .recorder import IncidentClips
 from .snapshots import SavedSnapshot, SnapshotStore
 
 _LOGGER = logging.getLogger(__name__)
@@ -37,6 +39,7 @@ ROLE_FIRST = "first"
 ROLE_BEST = "best"
 ROLE_CROP = "crop"
 ROLE_AUDIO = "audio"
+ROLE_CLIP = "clip"
 
 
 def alert_payload(
@@ -115,6 +118,7 @@ class AlertPublisher:
         signal_alert: str,
         on_change: Callable[[], None],
         archive: IncidentArchive | None = None,
+        clips: IncidentClips | None = None,
     ) -> None:
         """Publish for one camera; an incident ends `quiet` s after its last alert."""
         self.hass = hass
@@ -126,6 +130,8 @@ class AlertPublisher:
         """Groups suppressed ALERTs into incidents of their own."""
         self._silenced_saved: dict[str, SavedSnapshot] = {}
         self.archive = archive
+        self.clips = clips
+        self._ending: set[asyncio.Task[None]] = set()
         self.store = store
         self._signal_alert = signal_alert
         self._on_change = on_change
@@ -164,6 +170,9 @@ class AlertPublisher:
         incident = event.incident
         if event.change is Change.STARTED:
             self._saved = {}
+            if self.clips is not None:
+                # The motion that led to this ALERT came before the VLM's answer.
+                self.clips.async_started(incident, now - decision.latency)
         if event.better_picture:
             role = ROLE_FIRST if event.change is Change.STARTED else ROLE_BEST
             await self._async_keep(incident, self._saved, role, snapshot, decision)
@@ -296,9 +305,31 @@ class AlertPublisher:
             **self._links(incident),
         }
         self.last_incident = summary
-        if self.archive is not None:
-            record = incident_record(incident, self._payload_base, self._saved)
-            self.hass.async_create_task(self._async_archive(record), eager_start=True)
+        saved = dict(self._saved)
+        # The clip (written in a moment) comes with the end's announcement.
+        task = self.hass.async_create_task(
+            self._async_complete_end(incident, summary, saved), eager_start=True
+        )
+        self._ending.add(task)
+        task.add_done_callback(self._ending.discard)
+
+    async def _async_complete_end(
+        self, incident: Incident, summary: dict[str, Any], saved: dict[str, SavedSnapshot]
+    ) -> None:
+        """Write the clip, keep the incident, then announce its end."""
+        if self.clips is not None and (clip := await self.clips.async_finish(incident)):
+            kept, info = clip
+            saved[ROLE_CLIP] = kept
+            incident.snapshots[ROLE_CLIP] = kept.path
+            urls = notification_urls(self.hass, incident.id, ROLE_CLIP)
+            summary.update(
+                clip_path=kept.path,
+                clip_media_id=kept.media_id,
+                clip_url=urls["url"],
+                clip_external_url=urls["external_url"],
+                clip_duration=round(info.duration, 1),
+            )
+        await self._async_archive(incident_record(incident, self._payload_base, saved))
         _LOGGER.debug(
             "Camera %s: incident %s ended after %d alerts", self.name, incident.id, incident.alerts
         )
@@ -350,3 +381,7 @@ class AlertPublisher:
         if self._unsub_end is not None:
             self._unsub_end()
             self._unsub_end = None
+        for task in list(self._ending):
+            task.cancel()
+        if self.clips is not None:
+            self.clips.async_cancel()

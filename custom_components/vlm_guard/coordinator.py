@@ -27,6 +27,7 @@ from .alerts import AlertPublisher
 from .archive import async_get_archive
 from .arming import CameraArming
 from .const import DOMAIN
+from .core.clip_buffer import ClipBuffer
 from .core.decision import Decision, DecisionLog
 from .core.feed import CameraFeed, FrameTicker
 from .core.pipeline import REASON_MANUAL, Analyzer, Finding, TickResult
@@ -37,6 +38,7 @@ from .core.stream import StreamReader
 from .core.zones import Zone, zones_document
 from .judge import CameraJudge
 from .listener import AudioMonitor
+from .recorder import IncidentClips
 from .server import ServerMonitor
 from .snapshots import SnapshotStore
 from .sources import EntitySource
@@ -97,11 +99,13 @@ class CameraMonitor:
             if settings.has_audio and speech is not None
             else None
         )
+        self.clip_buffer = ClipBuffer()  # The newest seconds of the stream, for clips.
         self.feed = CameraFeed(
             settings.url,
             settings.detect_url,
             name=self.name,
             interval=settings.interval,
+            clip_buffer=self.clip_buffer,
             audio_sink=self.audio.sink if self.audio else None,
             # Reader threads report to the watchdog, which logs and counts.
             on_status=lambda *report: self.health.stream_status(*report),
@@ -117,6 +121,7 @@ class CameraMonitor:
             signal_alert=self.signal_alert,
             on_change=self._updated,
             archive=async_get_archive(hass),
+            clips=IncidentClips(hass, self.name, self.clip_buffer, snapshots, settings.alert_hold),
         )
         self.health = CameraHealth(
             hass,
