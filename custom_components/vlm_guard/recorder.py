@@ -9,7 +9,6 @@ an MP4 next to the incident's snapshots, in an executor.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from pathlib import Path
 import time
@@ -72,13 +71,17 @@ class IncidentClips:
         self._recordings[incident.id] = self.buffer.start(since, self.preroll)
 
     async def async_finish(self, incident: Incident) -> tuple[SavedSnapshot, ClipInfo] | None:
-        """Write the incident's clip once its post-roll has arrived; None when there is none."""
+        """Write the incident's clip, up to its post-roll; None when there is none."""
         recording = self._recordings.pop(incident.id, None)
         if recording is None:
             return None
-        until = min(incident.last_alert_at + self.postroll, incident.started_at + self.max_clip)
-        if (wait := until - time.monotonic()) > 0:
-            await asyncio.sleep(wait)
+        # An incident that ends on its own has had its post-roll (never longer than
+        # the quiet time); one ended early (detection turned off) keeps what came.
+        until = min(
+            incident.last_alert_at + self.postroll,
+            incident.started_at + self.max_clip,
+            time.monotonic(),
+        )
         packets = self.buffer.finish(recording, until)
         if packets is None:
             return None

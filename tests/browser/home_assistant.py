@@ -45,13 +45,19 @@ RECORD = re.compile(
 
 # As little as a working UI needs: frontend (with config, lovelace in storage
 # mode, onboarding, websocket_api...) and the default integrations are always
-# loaded; media_source is what VLM Guard's media platform plugs into. Not
-# default_config: it is slow to start here and wants a go2rtc binary.
+# loaded; media_source is what VLM Guard's media platform plugs into, automation
+# and notify what its blueprints need. Not default_config: it is slow to start
+# here and wants a go2rtc binary.
 CONFIGURATION = """\
+homeassistant:
+  media_dirs:
+    local: {media}
 http:
   server_host: 127.0.0.1
   server_port: {port}
 media_source:
+notify:
+automation: !include automations.yaml
 logger:
   default: info
   logs:
@@ -244,8 +250,11 @@ class HomeAssistantProcess:
     def _write_config(self) -> None:
         self.config_dir.mkdir(parents=True, exist_ok=True)
         (self.config_dir / "configuration.yaml").write_text(
-            CONFIGURATION.format(port=self.port), encoding="utf-8"
+            CONFIGURATION.format(port=self.port, media=self.media_dir), encoding="utf-8"
         )
+        (self.config_dir / "automations.yaml").write_text("[]\n", encoding="utf-8")
+        # Its own media folder: another Home Assistant on this machine keeps its files.
+        self.media_dir.mkdir(parents=True, exist_ok=True)
         assert self.rtsp is not None
         seed_vlm_guard(self.config_dir, self.vlm_url, self.rtsp.url)
 

@@ -241,7 +241,9 @@ async def test_the_incidents_card_on_a_dashboard(
     # The thumbnail is a real picture, loaded with its signed link.
     picture = card.locator("img").first
     await expect(picture).to_be_visible()
-    assert await picture.evaluate("(img) => img.complete && img.naturalWidth > 0")
+    await page.wait_for_function(
+        "(img) => img.complete && img.naturalWidth > 0", arg=await picture.element_handle()
+    )
     await screenshot("1-card", page)
     assert home_assistant.errors() == []
 
