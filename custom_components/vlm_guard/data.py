@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.config_entries import ConfigEntry, ConfigSubentry
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.exceptions import ServiceValidationError
 
 from .const import DOMAIN
 from .core.settings import CONF_ZONES
@@ -62,3 +64,29 @@ def signal_camera_replaced(subentry_id: str) -> str:
 
 
 type VLMGuardConfigEntry = ConfigEntry[VLMGuardData]
+
+
+@callback
+def loaded_servers(hass: HomeAssistant, entry_id: str | None) -> list[VLMGuardConfigEntry]:
+    """Return the loaded server entries, or the one asked for; raise when it is not loaded."""
+    entries: list[VLMGuardConfigEntry] = [
+        entry
+        for entry in hass.config_entries.async_loaded_entries(DOMAIN)
+        if entry_id is None or entry.entry_id == entry_id
+    ]
+    if entry_id is not None and not entries:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="unknown_server",
+            translation_placeholders={"entry_id": entry_id},
+        )
+    return entries
+
+
+@callback
+def running_camera(hass: HomeAssistant, camera: str) -> CameraMonitor | None:
+    """Return the monitor of a camera (its subentry id) if its server entry is loaded."""
+    for entry in loaded_servers(hass, None):
+        if (monitor := entry.runtime_data.cameras.get(camera)) is not None:
+            return monitor
+    return None

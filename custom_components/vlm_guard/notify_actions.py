@@ -19,7 +19,7 @@ from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 
 from . import feedback
-from .const import DOMAIN
+from .data import running_camera
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -70,7 +70,7 @@ async def async_handle(hass: HomeAssistant, what: str, incident_id: str) -> dict
     done["camera"] = record.camera_name
     done["subentry_id"] = record.camera
     if what == SNOOZE:
-        monitor = _monitor(hass, record.camera)
+        monitor = running_camera(hass, record.camera)
         if monitor is None:
             raise HomeAssistantError(f"The camera {record.camera_name} is not running")
         monitor.arming.async_snooze(SNOOZE_FOR)
@@ -90,13 +90,6 @@ async def async_handle(hass: HomeAssistant, what: str, incident_id: str) -> dict
     done["status"] = status
     done["rule"] = result["rule"]
     return done
-
-
-def _monitor(hass: HomeAssistant, camera: str) -> Any:
-    for entry in hass.config_entries.async_loaded_entries(DOMAIN):
-        if (monitor := entry.runtime_data.cameras.get(camera)) is not None:
-            return monitor
-    return None
 
 
 @callback

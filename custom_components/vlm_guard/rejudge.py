@@ -19,6 +19,7 @@ from .const import DOMAIN
 from .core.decision import answered
 from .core.store import STATUS_SUPPRESSED, IncidentRecord
 from .core.vlm import VLMError
+from .data import running_camera
 from .feedback import archive_or_raise
 
 IMAGE_ROLES = ("crop", "best", "first")
@@ -32,13 +33,6 @@ def _read_image(record: IncidentRecord) -> bytes | None:
                 return Path(path).read_bytes()
             except OSError:
                 continue
-    return None
-
-
-def _camera(hass: HomeAssistant, camera: str) -> Any:
-    for entry in hass.config_entries.async_loaded_entries(DOMAIN):
-        if (monitor := entry.runtime_data.cameras.get(camera)) is not None:
-            return monitor
     return None
 
 
@@ -81,7 +75,7 @@ async def _async_rejudge_one(hass: HomeAssistant, record: IncidentRecord) -> dic
         "was_description": record.description,
         "status": record.status,
     }
-    monitor = _camera(hass, record.camera)
+    monitor = running_camera(hass, record.camera)
     if monitor is None:
         item["error"] = "the camera is not running"
         return item

@@ -17,7 +17,7 @@ import logging
 from typing import Any, Final
 
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.helpers.event import async_track_time_change
 from homeassistant.util import dt as dt_util
@@ -50,6 +50,7 @@ from .core.settings import CONF_CONTEXT, CONF_VLM
 from .core.store import STATUS_SUPPRESSED, IncidentRecord
 from .core.suppression import SuppressionRule, make_rule
 from .core.vlm import VLMClient, VLMError
+from .data import loaded_servers
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -302,17 +303,7 @@ def _review_time(value: Any) -> dt_time:
 
 async def async_run_reviews(hass: HomeAssistant, entry_id: str | None) -> dict[str, Any]:
     """Run the review of one loaded server entry, or of all of them, now."""
-    entries = [
-        entry
-        for entry in hass.config_entries.async_loaded_entries(DOMAIN)
-        if entry_id is None or entry.entry_id == entry_id
-    ]
-    if entry_id is not None and not entries:
-        raise ServiceValidationError(
-            translation_domain=DOMAIN,
-            translation_key="unknown_server",
-            translation_placeholders={"entry_id": entry_id},
-        )
+    entries = loaded_servers(hass, entry_id)
     return {
         "reviews": {
             entry.entry_id: await entry.runtime_data.review.async_run() for entry in entries

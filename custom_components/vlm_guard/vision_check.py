@@ -15,13 +15,12 @@ from pathlib import Path
 from typing import Any, Final
 
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers.event import async_call_later, async_track_time_interval
 from homeassistant.util import dt as dt_util
 
-from .const import DOMAIN
 from .core.verdict import RULE_UNPARSEABLE, parse_verdict
 from .core.vlm import VLMError
+from .data import loaded_servers
 from .repairs import ISSUE_MODEL_BLIND, async_clear_issue, async_raise_issue
 from .server import ServerMonitor
 
@@ -131,18 +130,7 @@ class VisionCheck:
 
 async def async_check_vision(hass: HomeAssistant, entry_id: str | None) -> dict[str, Any]:
     """Run the check on one loaded server entry, or on all of them."""
-    entries = [
-        entry
-        for entry in hass.config_entries.async_loaded_entries(DOMAIN)
-        if entry_id is None or entry.entry_id == entry_id
-    ]
-    if entry_id is not None and not entries:
-        raise ServiceValidationError(
-            translation_domain=DOMAIN,
-            translation_key="unknown_server",
-            translation_placeholders={"entry_id": entry_id},
-        )
     results = {}
-    for entry in entries:
+    for entry in loaded_servers(hass, entry_id):
         results[entry.entry_id] = await entry.runtime_data.vision.async_check()
     return {"servers": results}

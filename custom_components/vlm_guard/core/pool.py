@@ -220,7 +220,7 @@ class VLMPool(VLMClient):
         now = time.monotonic()
         return [member.stats(now) for member in self.members]
 
-    # The pool sends nothing itself: its members build and send every request.
+    # Requests are built as the first member builds them and sent by whichever is free.
     def chat_payload(
         self,
         image_jpeg: bytes | None,
@@ -236,7 +236,7 @@ class VLMPool(VLMClient):
         )
 
     async def _chat(self, payload: dict[str, Any]) -> VLMAnswer:
-        raise NotImplementedError
+        return await self._route(lambda client: client.ask(payload))
 
 
 def pool_settings(settings: VLMSettings, urls: list[str]) -> list[VLMSettings]:

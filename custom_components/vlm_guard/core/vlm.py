@@ -103,17 +103,18 @@ class VLMClient(ABC):
 
     async def analyze(self, image_jpeg: bytes, prompt: str = DEFAULT_PROMPT) -> VLMAnswer:
         """Ask the model about one JPEG image; at most max_concurrent calls run at once."""
-        return await self._ask(self.chat_payload(image_jpeg, prompt))
+        return await self.ask(self.chat_payload(image_jpeg, prompt))
 
     async def complete(
         self, prompt: str, schema: dict[str, Any], *, name: str = "answer", max_tokens: int = 2000
     ) -> VLMAnswer:
         """Ask the model a question in words only; it answers JSON shaped by `schema`."""
-        return await self._ask(
+        return await self.ask(
             self.chat_payload(None, prompt, schema=schema, name=name, max_tokens=max_tokens)
         )
 
-    async def _ask(self, payload: dict[str, Any]) -> VLMAnswer:
+    async def ask(self, payload: dict[str, Any]) -> VLMAnswer:
+        """Send a request body made by chat_payload; at most max_concurrent run at once."""
         self.pending += 1
         self.max_pending = max(self.max_pending, self.pending)
         try:
