@@ -30,10 +30,14 @@ from typing import Any, Final
 import aiohttp
 import av
 
-from custom_components.vlm_guard.core.defaults import DEFAULT_FALLBACK_INTERVAL
+from custom_components.vlm_guard.core.defaults import DEFAULT_FALLBACK_INTERVAL, MOTION_MODES
 from custom_components.vlm_guard.core.keyframes import KeyframeGate
 from custom_components.vlm_guard.core.pipeline import Analyzer
-from custom_components.vlm_guard.core.settings import MOTION_DEFAULTS, motion_config
+from custom_components.vlm_guard.core.settings import (
+    CONF_MOTION_MODE,
+    MOTION_DEFAULTS,
+    motion_config,
+)
 from custom_components.vlm_guard.core.stream import OPEN_OPTIONS, decode_keyframe
 from custom_components.vlm_guard.core.verdict import parse_verdict
 from custom_components.vlm_guard.core.vlm import (
@@ -150,7 +154,10 @@ def _parse_args(argv: list[str]) -> argparse.Namespace:
         action="append",
         default=[],
         metavar="KEY=VALUE",
-        help=f"override a motion constant ({', '.join(MOTION_DEFAULTS)}); repeatable",
+        help=(
+            f"override a motion constant ({', '.join(MOTION_DEFAULTS)}),"
+            f" or the filter: mode={'|'.join(MOTION_MODES)}; repeatable"
+        ),
     )
     parser.add_argument("--vlm", metavar="URL", help="ask this VLM server and print its verdicts")
     parser.add_argument("--backend", choices=BACKENDS, default="ollama")
@@ -160,13 +167,17 @@ def _parse_args(argv: list[str]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def _motion(overrides: list[str]) -> dict[str, float]:
-    values: dict[str, float] = {}
+def _motion(overrides: list[str]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
     for item in overrides:
         key, _, value = item.partition("=")
+        if key == CONF_MOTION_MODE and value in MOTION_MODES:
+            values[key] = value
+            continue
         if key not in MOTION_DEFAULTS or not value:
             raise SystemExit(
-                f"--motion {item}: expected KEY=VALUE with KEY one of {', '.join(MOTION_DEFAULTS)}"
+                f"--motion {item}: expected KEY=VALUE with KEY one of "
+                f"{', '.join(MOTION_DEFAULTS)}, or mode={'|'.join(MOTION_MODES)}"
             )
         values[key] = float(value)
     return values

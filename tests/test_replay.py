@@ -10,6 +10,8 @@ import subprocess
 import sys
 from typing import Any
 
+import cv2
+import numpy as np
 import pytest
 
 from . import clips
@@ -150,6 +152,39 @@ def test_motion_overrides_change_the_result(clip_dir: Path) -> None:
     clip = clips.write_clip(clip_dir / "walker3.mp4", clips.slow_walker, 30)
     lines, _ = _run(str(clip), "--interval", "5", "--fallback", "0", "--motion", "min_area=20000")
     assert not any(line["motion"] for line in lines)
+
+
+def _snowfall(_index: int, rng: np.random.Generator) -> np.ndarray:
+    """Big wet flakes all over a still scene, new ones in every frame."""
+    image = clips.BACKGROUND.copy()
+    for x, y in zip(
+        rng.integers(0, clips.WIDTH, 60), rng.integers(0, clips.HEIGHT, 60), strict=True
+    ):
+        cv2.circle(image, (int(x), int(y)), int(rng.integers(3, 7)), (235, 235, 235), -1)
+    return image
+
+
+def test_motion_mode_chooses_the_filter(clip_dir: Path) -> None:
+    """Snow is motion on every tick for the reference filter, never for the default one."""
+    clip = clips.write_clip(clip_dir / "snow.mp4", _snowfall, 40)
+    robust, _ = _run(str(clip), "--interval", "5", "--fallback", "0")
+    reference, _ = _run(
+        str(clip), "--interval", "5", "--fallback", "0", "--motion", "mode=reference"
+    )
+    assert all(line["motion"] for line in reference[1:])
+    assert not any(line["motion"] for line in robust)
+
+
+def test_unknown_motion_mode_is_explained(clip_dir: Path) -> None:
+    done = subprocess.run(
+        [*REPLAY, "unused.mp4", "--motion", "mode=sharp"],
+        check=False,
+        capture_output=True,
+        text=True,
+        env=ENV,
+    )
+    assert done.returncode != 0
+    assert "mode=robust|reference" in done.stderr
 
 
 async def test_replay_asks_the_vlm(socket_enabled: None) -> None:

@@ -11,17 +11,15 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Coroutine
-from datetime import datetime, timedelta
 import logging
 import time
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntry, ConfigSubentry
-from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.dispatcher import async_dispatcher_send
-from homeassistant.helpers.event import async_track_time_interval
 
 from .alerts import AlertPublisher
 from .archive import async_get_archive
@@ -42,6 +40,7 @@ from .recorder import IncidentClips
 from .server import ServerMonitor
 from .snapshots import SnapshotStore
 from .sources import EntitySource
+from .ticking import TickSchedule
 from .transcribers import SpeechEngine
 from .watchdog import CameraHealth
 
@@ -134,11 +133,12 @@ class CameraMonitor:
             on_change=self._updated,
         )
         self.arming = CameraArming(hass, lambda: server.armed, self._async_detection_changed)
-        self._tick_task: asyncio.Task[None] | None = None
+        self.schedule = TickSchedule(
+            hass, self.name, self.interval, self.async_tick, self._start_task
+        )
         self._judge_task: asyncio.Task[Decision | None] | None = None
         self.busy_skips = 0
         """Findings not judged because this camera's previous question was still open."""
-        self._unsub_interval: CALLBACK_TYPE | None = None
         # A camera entity of Home Assistant as the source: its stream, or its pictures.
         self.source = (
             EntitySource(hass, settings.source_entity, self.feed, self.health.async_retry)
@@ -223,27 +223,19 @@ class CameraMonitor:
             self.feed.start()
         else:
             self._source_task = self._start_task(self.source.async_run(), f"{DOMAIN} source")
-        self._unsub_interval = async_track_time_interval(
-            self.hass,
-            self._async_on_interval,
-            timedelta(seconds=self.interval),
-            name=f"{DOMAIN} tick {self.name}",
-            cancel_on_shutdown=True,
-        )
+        self.schedule.async_start()
         self.health.async_start()
 
     async def async_stop(self) -> None:
         """Stop ticking and signal the readers; never waits forever on them."""
         self._stopping = True
-        if self._unsub_interval is not None:
-            self._unsub_interval()
-            self._unsub_interval = None
+        tick_task = self.schedule.async_stop()
         self.health.async_stop()
         self.alerts.async_stop()
         self.arming.async_stop()
         if self.audio is not None:
             await self.audio.async_stop()
-        for running in (self._tick_task, self._judge_task, self._source_task):
+        for running in (tick_task, self._judge_task, self._source_task):
             if running is not None and not running.done():
                 running.cancel()
                 try:
@@ -263,20 +255,6 @@ class CameraMonitor:
             self.audio.chunker.reset()
 
     # ------------------------------------------------------------ ticks
-    @callback
-    def _async_on_interval(self, _now: datetime) -> None:
-        if self._tick_task is not None and not self._tick_task.done():
-            # The previous tick is still at work: skip rather than pile up.
-            return
-        self._tick_task = self._start_task(self._async_tick_quietly(), f"{DOMAIN} tick {self.name}")
-
-    async def _async_tick_quietly(self) -> None:
-        # One bad frame or an unexpected failure must cost one tick, not the camera.
-        try:
-            await self.async_tick()
-        except Exception:
-            _LOGGER.exception("Camera %s: analysis of a frame failed", self.name)
-
     async def async_tick(self) -> None:
         """Analyse the newest frame; ask the VLM in the background when something changed."""
         self.feed.schedule_tick(time.monotonic() + self.interval)

@@ -73,7 +73,9 @@ def _camera(monitor: CameraMonitor, data: dict[str, Any]) -> dict[str, Any]:
             "abandoned_readers": monitor.health.abandoned_readers,
             "escalated": monitor.health.watchdog.escalated,
             "findings_skipped_while_busy": monitor.busy_skips,
+            "ticks_skipped_while_busy": monitor.schedule.skipped,
         },
+        "clips": {"dropped_packets": monitor.clip_buffer.dropped},
         "audio": _audio(monitor),
         "vlm": {
             "calls_today": monitor.stats.calls_today,

@@ -56,7 +56,7 @@ from .const import (
     WHISPER_COMPUTE_TYPES,
     WHISPER_DEVICES,
 )
-from .core.defaults import DEFAULT_FALLBACK_INTERVAL
+from .core.defaults import DEFAULT_FALLBACK_INTERVAL, MOTION_MODES, MOTION_ROBUST
 from .core.settings import (
     AUDIO_DEFAULTS,
     CONF_ALERT_HOLD,
@@ -77,6 +77,7 @@ from .core.settings import (
     CONF_MERGE_DISTANCE,
     CONF_MIN_AREA,
     CONF_MOTION,
+    CONF_MOTION_MODE,
     CONF_NOISE_PHRASES,
     CONF_PASSWORD,
     CONF_PROMPT,
@@ -221,6 +222,13 @@ REVIEW_SCHEMA = vol.Schema(
 
 MOTION_SCHEMA = vol.Schema(
     {
+        vol.Required(CONF_MOTION_MODE, default=MOTION_ROBUST): SelectSelector(
+            SelectSelectorConfig(
+                options=list(MOTION_MODES),
+                translation_key="motion_mode",
+                mode=SelectSelectorMode.LIST,
+            )
+        ),
         vol.Required(CONF_WORK_WIDTH, default=MOTION_DEFAULTS[CONF_WORK_WIDTH]): _number(
             160, 1920, 1, "px"
         ),

@@ -5,7 +5,9 @@ GStreamer launch line, on 127.0.0.1, with optional basic authentication. With
 --audio the file's audio track is served too: AAC as it is, or re-encoded to
 8 kHz mono G.711 (--audio-codec pcmu / pcma) the way many cameras send it. Every
 client gets its own pipeline, so each connection starts at the beginning of the
-clip. Prints "READY <port>" once it listens.
+clip. With --mount PATH=FILE (repeatable) one process serves many cameras, each
+file at a path of its own, instead of one --file at --path. Prints "READY <port>"
+once it listens.
 """
 
 from __future__ import annotations
@@ -53,6 +55,9 @@ def main() -> int:
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument("--file")
     source.add_argument("--launch")
+    source.add_argument(
+        "--mount", action="append", metavar="PATH=FILE", help="serve FILE at PATH (repeatable)"
+    )
     parser.add_argument("--audio", action="store_true")
     parser.add_argument("--audio-codec", choices=AUDIO_CODECS, default="aac")
     parser.add_argument("--user")
@@ -64,14 +69,11 @@ def main() -> int:
     server.set_address("127.0.0.1")
     server.set_service(str(args.port))
 
-    factory = GstRtspServer.RTSPMediaFactory()
-    factory.set_launch(
-        args.launch
-        if args.launch
-        else file_launch(args.file, audio=args.audio, audio_codec=args.audio_codec)
-    )
-    factory.set_shared(False)
-
+    if args.mount:
+        mounts = dict(mount.split("=", 1) for mount in args.mount)
+    else:
+        mounts = {args.path: args.file}
+    permissions = None
     if args.user is not None:
         auth = GstRtspServer.RTSPAuth()
         token = GstRtspServer.RTSPToken()
@@ -86,9 +88,18 @@ def main() -> int:
         permissions.add_permission_for_role(
             "user", GstRtspServer.RTSP_PERM_MEDIA_FACTORY_CONSTRUCT, True
         )
-        factory.set_permissions(permissions)
 
-    server.get_mount_points().add_factory(args.path, factory)
+    for path, file in mounts.items():
+        factory = GstRtspServer.RTSPMediaFactory()
+        factory.set_launch(
+            args.launch
+            if args.launch
+            else file_launch(file, audio=args.audio, audio_codec=args.audio_codec)
+        )
+        factory.set_shared(False)
+        if permissions is not None:
+            factory.set_permissions(permissions)
+        server.get_mount_points().add_factory(path, factory)
     if server.attach(None) == 0:
         print(f"cannot listen on port {args.port}", file=sys.stderr, flush=True)
         return 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 import os
 from pathlib import Path
 import select
@@ -36,7 +37,7 @@ def free_port() -> int:
 
 
 class RtspServer:
-    """One RTSP server process serving a file or a GStreamer launch line."""
+    """One RTSP server process serving a file, a GStreamer launch line, or files at several paths."""
 
     def __init__(
         self,
@@ -48,9 +49,15 @@ class RtspServer:
         user: str | None = None,
         password: str | None = None,
         path: str = "/stream",
+        mounts: Mapping[str, Path] | None = None,
     ) -> None:
-        """Describe the server; start() runs it."""
+        """Describe the server; start() runs it.
+
+        With `mounts` (path -> file) one process serves every file at its own
+        path (see url_with(path=...)); `file` and `path` are then not used.
+        """
         self.file = file
+        self.mounts = dict(mounts or {})
         self.launch = launch
         self.audio = audio
         self.audio_codec = audio_codec
@@ -80,6 +87,9 @@ class RtspServer:
         args = [SYSTEM_PYTHON, str(SCRIPT), "--port", str(self.port), "--path", self.path]
         if self.launch is not None:
             args += ["--launch", self.launch]
+        elif self.mounts:
+            for path, file in self.mounts.items():
+                args += ["--mount", f"{path}={file}"]
         else:
             args += ["--file", str(self.file)]
         if self.audio:

@@ -76,6 +76,10 @@ class StandInVLM:
         self.answer: str | Callable[[RecordedRequest], str] = DEFAULT_ANSWER
         self.delay = 0.0
         self.requests: list[RecordedRequest] = []
+        self.keep_requests: int | None = None
+        """Keep only this many of the newest requests (None: all); a long run's memory stays flat."""
+        self.counts: dict[str, int] = {}
+        """Requests received per path, however many are kept."""
         self.in_flight = 0
         self.max_in_flight = 0
         self._failures: list[str] = []
@@ -128,6 +132,7 @@ class StandInVLM:
         app.router.add_get("/v1/models", self._openai_models)
         app.router.add_post("/v1/chat/completions", self._openai_chat)
         app.router.add_post("/_stand_in/answer", self._set_answer)
+        app.router.add_get("/_stand_in/stats", self._stats)
         self._closing = asyncio.Event()
         self._runner = web.AppRunner(
             app, handle_signals=False, access_log=None, shutdown_timeout=1.0
@@ -152,6 +157,10 @@ class StandInVLM:
         self.answer = demo_answer if body.get("demo") else str(body["answer"])
         return web.json_response({"ok": True})
 
+    async def _stats(self, request: web.Request) -> web.Response:
+        """Let a benchmark in another process count the requests (per path) and the peak in flight."""
+        return web.json_response({"counts": self.counts, "max_in_flight": self.max_in_flight})
+
     # ----------------------------------------------------------------- helpers
     async def _record(self, request: web.Request) -> RecordedRequest:
         body: Any = None
@@ -163,6 +172,9 @@ class StandInVLM:
                 body = raw
         recorded = RecordedRequest(request.method, request.path, body, dict(request.headers))
         self.requests.append(recorded)
+        self.counts[request.path] = self.counts.get(request.path, 0) + 1
+        if self.keep_requests is not None and len(self.requests) > self.keep_requests:
+            del self.requests[: len(self.requests) - self.keep_requests]
         return recorded
 
     async def _gate(self, request: web.Request) -> tuple[RecordedRequest, web.Response | None]:
@@ -442,6 +454,8 @@ def demo_answer(request: RecordedRequest) -> str:
 async def _serve(args: argparse.Namespace) -> None:
     server = StandInVLM(args.model)
     server.answer = args.answer or demo_answer
+    # Nobody reads the requests of a server run on its own: keep a few, not hours of pictures.
+    server.keep_requests = 100
     await server.start(args.port, args.host)
     print(
         f"Stand-in VLM listening on {server.url} (models: {', '.join(server.models)})", flush=True

@@ -9,7 +9,8 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from .defaults import MotionConfig
+from .defaults import MOTION_REFERENCE, MotionConfig
+from .motion_robust import ROBUST_SHRINK, RobustChange
 from .zones import Zone, ZoneMask
 
 type Image = NDArray[np.uint8]
@@ -31,21 +32,29 @@ class MotionResult:
 
 
 class MotionDetector:
-    """Compare each analysed frame with the previous one; not thread-safe."""
+    """Find what moved in each analysed frame; not thread-safe.
+
+    The reference mode compares each frame with the previous one only, as the
+    reference system did; the robust mode (the default) also keeps background
+    models and filters out weather (motion_robust.py, motion_shapes.py).
+    """
 
     def __init__(self, config: MotionConfig | None = None, zones: list[Zone] | None = None) -> None:
         """Start with no reference frame."""
         self.config = config or MotionConfig()
         self.zones = ZoneMask(zones or [])
         self._previous: Image | None = None
+        self._robust = RobustChange(self.config) if self.config.mode != MOTION_REFERENCE else None
 
     def set_zones(self, zones: list[Zone]) -> None:
         """Use new zones from the next frame on."""
         self.zones = ZoneMask(zones)
 
     def reset(self) -> None:
-        """Forget the reference frame (after a reconnect, for example)."""
+        """Forget the reference frame and background (after a reconnect, for example)."""
         self._previous = None
+        if self._robust is not None:
+            self._robust.reset()
 
     def detect(self, frame: Image, target_size: tuple[int, int] | None = None) -> MotionResult:
         """Return the merged changed regions of a BGR frame and the crop to judge.
@@ -55,14 +64,20 @@ class MotionDetector:
         """
         cfg = self.config
         height, width = frame.shape[:2]
-        scale = cfg.work_width / width if width > cfg.work_width else 1.0
-        work: Image = cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY).astype(np.uint8, copy=False)
-        if scale != 1.0:
-            work = cv2.resize(
-                work,
-                (round(width * scale), round(height * scale)),
-                interpolation=cv2.INTER_AREA,
-            ).astype(np.uint8, copy=False)
+        out_size = target_size or (width, height)
+        if self._robust is not None:
+            small = _grey(frame, max(1, cfg.work_width // ROBUST_SHRINK))
+            regions = self._robust.regions(small, self._zone_mask(small))
+            fresh = [region.box for region in regions if not region.ghost]
+            return _result(
+                [region.box for region in regions],
+                fresh,
+                small.shape,
+                out_size,
+                cfg.merge_distance / ROBUST_SHRINK,
+                cfg.crop_margin,
+            )
+        work = _grey(frame, cfg.work_width)
         previous, self._previous = self._previous, work
         if previous is None or previous.shape != work.shape:
             return MotionResult()
@@ -70,7 +85,7 @@ class MotionDetector:
         diff = cv2.absdiff(previous, work)
         _, mask = cv2.threshold(diff, cfg.threshold, 255, cv2.THRESH_BINARY)
         mask = cv2.dilate(mask, None, iterations=cfg.dilate_iterations)  # type: ignore[call-overload]
-        if (zone_mask := self.zones.mask(work.shape[1], work.shape[0])) is not None:
+        if (zone_mask := self._zone_mask(work)) is not None:
             # Excluded motion is removed before contours exist, so it never forms one.
             mask = cv2.bitwise_and(mask, zone_mask)
         contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
@@ -80,17 +95,53 @@ class MotionDetector:
             for contour in contours
             if cfg.min_area <= cv2.contourArea(contour) <= max_area
         ]
-        merged = merge_boxes(boxes, cfg.merge_distance)
-        if not merged:
-            return MotionResult()
-        out_width, out_height = target_size or (width, height)
-        factors = (out_width / work.shape[1], out_height / work.shape[0])
-        source_boxes = [_scale_box(box, factors, out_width, out_height) for box in merged]
-        largest = max(source_boxes, key=lambda box: box[2] * box[3])
-        return MotionResult(
-            boxes=source_boxes,
-            crop=expand_box(largest, cfg.crop_margin, out_width, out_height),
-        )
+        return _result(boxes, boxes, work.shape, out_size, cfg.merge_distance, cfg.crop_margin)
+
+    def _zone_mask(self, work: Image) -> Image | None:
+        return self.zones.mask(work.shape[1], work.shape[0])
+
+
+def _grey(frame: Image, max_width: int) -> Image:
+    """Return a frame in grey levels, shrunk to `max_width` when it is wider."""
+    height, width = frame.shape[:2]
+    grey: Image = cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY).astype(np.uint8, copy=False)
+    if width <= max_width:
+        return grey
+    scale = max_width / width
+    return cv2.resize(
+        grey, (round(width * scale), round(height * scale)), interpolation=cv2.INTER_AREA
+    ).astype(np.uint8, copy=False)
+
+
+def _result(
+    boxes: list[Box],
+    fresh: list[Box],
+    work_shape: tuple[int, ...],
+    out_size: tuple[int, int],
+    merge_distance: float,
+    crop_margin: float,
+) -> MotionResult:
+    """Merge boxes, scale them to the output size and pick the crop.
+
+    The crop is the largest merged region holding a `fresh` box (where
+    something is now, rather than where it was), or the largest one.
+    """
+    merged = merge_boxes(boxes, merge_distance)
+    if not merged:
+        return MotionResult()
+    out_width, out_height = out_size
+    factors = (out_width / work_shape[1], out_height / work_shape[0])
+    source_boxes = [_scale_box(box, factors, out_width, out_height) for box in merged]
+    now = [
+        source
+        for box, source in zip(merged, source_boxes, strict=True)
+        if any(_gap(box, inner) == 0 for inner in fresh)
+    ]
+    largest = max(now or source_boxes, key=lambda box: box[2] * box[3])
+    return MotionResult(
+        boxes=source_boxes,
+        crop=expand_box(largest, crop_margin, out_width, out_height),
+    )
 
 
 def _box(rect: cv2.typing.Rect) -> Box:

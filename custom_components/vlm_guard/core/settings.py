@@ -16,6 +16,8 @@ from .defaults import (
     DEFAULT_CHUNK_SECONDS,
     DEFAULT_FALLBACK_INTERVAL,
     DEFAULT_SILENCE_DBFS,
+    MOTION_MODES,
+    MOTION_ROBUST,
     MotionConfig,
 )
 from .prompt import DEFAULT_PROMPT, build_prompt
@@ -75,6 +77,8 @@ CONF_MIN_AREA: Final = "min_area"
 CONF_MAX_AREA_PERCENT: Final = "max_area_percent"
 CONF_MERGE_DISTANCE: Final = "merge_distance"
 CONF_CROP_MARGIN_PERCENT: Final = "crop_margin_percent"
+CONF_MOTION_MODE: Final = "mode"
+"""The motion filter: robust (the default) or the reference system's."""
 
 DEFAULT_INTERVAL: Final = 5.0
 DEFAULT_ALERT_HOLD: Final = 60.0
@@ -94,10 +98,17 @@ MOTION_DEFAULTS: Final[dict[str, float]] = {
 }
 
 
+def motion_mode(values: Mapping[str, Any] | None) -> str:
+    """Return a camera's motion filter, the default when none (or an unknown one) is set."""
+    mode = str((values or {}).get(CONF_MOTION_MODE, MOTION_ROBUST))
+    return mode if mode in MOTION_MODES else MOTION_ROBUST
+
+
 def motion_config(values: Mapping[str, Any] | None) -> MotionConfig:
     """Return the motion constants of a camera, defaults for what is not set."""
     merged = {**MOTION_DEFAULTS, **(values or {})}
     return MotionConfig(
+        mode=motion_mode(values),
         work_width=int(merged[CONF_WORK_WIDTH]),
         threshold=int(merged[CONF_THRESHOLD]),
         dilate_iterations=int(merged[CONF_DILATE]),
@@ -246,6 +257,10 @@ def camera_data(
     }
     motion = {**MOTION_DEFAULTS, **(form.get(CONF_MOTION) or {})}
     data[CONF_MOTION] = {key: float(motion[key]) for key in MOTION_DEFAULTS}
+    if (mode := motion_mode(motion)) != MOTION_ROBUST:
+        # Only a departure from the default filter is stored: cameras that keep
+        # the default follow it.
+        data[CONF_MOTION][CONF_MOTION_MODE] = mode
     if detect_url:
         data[CONF_DETECT_URL] = detect_url
     # Sound is taken from the main stream; cameras without it get no audio entities.
