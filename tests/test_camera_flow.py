@@ -16,6 +16,7 @@ import voluptuous as vol
 import voluptuous_serialize
 
 from custom_components.vlm_guard.const import SUBENTRY_CAMERA
+from custom_components.vlm_guard.core.defaults import MOTION_REFERENCE
 from custom_components.vlm_guard.core.settings import (
     AUDIO_DEFAULTS,
     CONF_ALERT_HOLD,
@@ -26,6 +27,7 @@ from custom_components.vlm_guard.core.settings import (
     CONF_HAS_AUDIO,
     CONF_INTERVAL,
     CONF_MOTION,
+    CONF_MOTION_MODE,
     CONF_PASSWORD,
     CONF_RTSP_URL,
     CONF_UPDATE_EVERY,
@@ -227,7 +229,7 @@ async def test_reconfigure_camera(
             CONF_INTERVAL: 2,
             CONF_ALERT_HOLD: 60,
             CONF_FALLBACK_INTERVAL: 0,
-            CONF_MOTION: {"threshold": 40, "min_area": 400},
+            CONF_MOTION: {"threshold": 40, "min_area": 400, CONF_MOTION_MODE: MOTION_REFERENCE},
         },
     )
     assert result["type"] is FlowResultType.ABORT
@@ -246,6 +248,11 @@ async def test_reconfigure_camera(
     assert camera_monitor.settings.fallback_interval == 0.0
     assert camera_monitor.settings.motion.threshold == 40
     assert camera_monitor.settings.motion.min_area == 400.0
+    # The reference system's filter, chosen in the form, is what runs.
+    assert subentry.data[CONF_MOTION][CONF_MOTION_MODE] == MOTION_REFERENCE
+    assert camera_monitor.analyzer.detector.config.mode == MOTION_REFERENCE
+    result = await start_camera_reconfigure(hass, entry, subentry_id)
+    assert _suggested(result["data_schema"])[CONF_MOTION][CONF_MOTION_MODE] == MOTION_REFERENCE
     await hass.config_entries.async_unload(entry.entry_id)
 
 
