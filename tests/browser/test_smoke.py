@@ -36,5 +36,19 @@ async def test_settings_show_the_server_entry(
     await expect(page.locator("ha-config-sub-entry-row", has_text="Demo room")).to_be_visible()
     await screenshot("3-vlm-guard", page)
 
+    # The camera's own form: the motion filter is a choice, the robust one by default.
+    camera = page.locator("ha-config-sub-entry-row", has_text="Demo room")
+    await camera.get_by_role("button", name="Reconfigure camera").click()
+    dialog = page.locator("dialog-data-entry-flow")
+    await dialog.get_by_text("Motion detection", exact=True).click()
+    await expect(dialog.get_by_text("Motion filter", exact=True)).to_be_visible()
+    robust = dialog.get_by_role("radio", name="Robust: ignore weather")
+    await expect(robust).to_be_checked()
+    await expect(
+        dialog.get_by_role("radio", name="Reference: the original filter")
+    ).not_to_be_checked()
+    await screenshot("4-camera-form-motion-filter", page)
+    await page.keyboard.press("Escape")
+
     assert home_assistant.errors() == []
     assert CAMERA_PASSWORD not in home_assistant.log_text()
