@@ -27,6 +27,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 CACHE = Path(os.environ.get("VLM_GUARD_CACHE", Path.home() / ".cache" / "vlm_guard")) / "bench"
 
+from bench_decode import media_format  # noqa: E402
+
 from custom_components.vlm_guard.core.clip_buffer import (  # noqa: E402
     DEFAULT_PREROLL,
     ClipBuffer,
@@ -133,12 +135,7 @@ def main() -> None:
     args = parser.parse_args()
 
     source = make_clip(int(KEEP + CLIP + 20), args.size, args.bitrate)
-    bitrate = int(
-        subprocess.run(
-            ["ffprobe", "-v", "error", "-show_entries", "format=bit_rate", "-of", "csv=p=0", str(source)],
-            capture_output=True, text=True, check=True,
-        ).stdout.strip()
-    )  # fmt: skip
+    bitrate = int(media_format(source, "bit_rate"))
     server = RtspServer(file=source, audio=True)
     server.start()
     try:

@@ -33,6 +33,16 @@ def _cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def media_format(path: Path, field: str) -> float:
+    """Return one field of a media file's container (duration, bit_rate) as ffprobe reads it."""
+    return float(
+        subprocess.run(
+            ["ffprobe", "-v", "error", "-show_entries", f"format={field}", "-of", "csv=p=0", str(path)],
+            capture_output=True, text=True, check=True,
+        ).stdout.strip()
+    )  # fmt: skip
+
+
 def make_clip(seconds: int, scene: str, size: str, bitrate: str) -> Path:
     """Return a cached 15 fps H.264 clip with a 1 s keyframe interval, like a camera sends.
 
@@ -282,12 +292,7 @@ def main() -> None:
 
     length = int(args.seconds) + 30
     clip = make_clip(length, args.scene, "3840x2160", "8M")
-    bitrate = int(
-        subprocess.run(
-            ["ffprobe", "-v", "error", "-show_entries", "format=bit_rate", "-of", "csv=p=0", str(clip)],
-            capture_output=True, text=True, check=True,
-        ).stdout.strip()
-    )  # fmt: skip
+    bitrate = int(media_format(clip, "bit_rate"))
     description = (
         f"4K15 H.264 ({args.scene} scene, {bitrate / 1e6:.1f} Mbit/s, 1 s keyframe interval)"
     )

@@ -42,7 +42,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from bench_decode import make_clip  # noqa: E402
+from bench_decode import make_clip, media_format  # noqa: E402
 
 from tests.browser.home_assistant import HomeAssistantProcess, seed_vlm_guard  # noqa: E402
 from tests.harness.rtsp import RtspServer  # noqa: E402
@@ -84,12 +84,7 @@ def looped(clip: Path, seconds: float, folder: Path) -> Path:
     Each RTSP client plays its file from the start to the end: a file longer
     than the run means no camera reconnects because its footage ran out.
     """
-    duration = float(
-        subprocess.run(
-            ["ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", str(clip)],
-            capture_output=True, text=True, check=True,
-        ).stdout.strip()
-    )  # fmt: skip
+    duration = media_format(clip, "duration")
     loops = max(1, math.ceil(seconds / duration))
     out = folder / f"{clip.stem}-x{loops}.mp4"
     subprocess.run(
@@ -560,12 +555,7 @@ def main() -> None:
 
     busy = make_clip(PERSON_CLIP_SECONDS, "busy", SIZE, args.bitrate)
     quiet = make_clip(QUIET_SECONDS, "empty", SIZE, args.bitrate)
-    bitrate = float(
-        subprocess.run(
-            ["ffprobe", "-v", "error", "-show_entries", "format=bit_rate", "-of", "csv=p=0", str(busy)],
-            capture_output=True, text=True, check=True,
-        ).stdout.strip()
-    )  # fmt: skip
+    bitrate = media_format(busy, "bit_rate")
     work = Path(tempfile.mkdtemp(prefix="vlm_guard_scale_"))
     ha: ScaleHomeAssistant | None = None
     try:
